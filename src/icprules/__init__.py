@@ -1,0 +1,37 @@
+"""icprules: China's ICP Recordal (ICP备案) rules as data, and a checker for filings.
+
+>>> import icprules
+>>> report = icprules.check("examples/website-application.yaml", today="2026-11-23")  # doctest: +SKIP
+>>> report.ok  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+from .api import check, default_rules
+from .document import Document
+from .document import read as read_document
+from .errors import DocumentError, IcpRulesError, Problem, RuleFileError
+from .model import Application
+from .report import Finding, Report
+from .rules import Rule, RuleSet, load_rules
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Application",
+    "Document",
+    "DocumentError",
+    "Finding",
+    "IcpRulesError",
+    "Problem",
+    "Report",
+    "Rule",
+    "RuleFileError",
+    "RuleSet",
+    "__version__",
+    "check",
+    "default_rules",
+    "load_rules",
+    "read_document",
+]

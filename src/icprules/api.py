@@ -1,0 +1,52 @@
+"""The public entry points: :func:`check` and :func:`load_rules`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from . import document as _document
+from .engine import document_context, evaluate
+from .model import Application
+from .report import Report
+from .rules import RuleSet, load_rules
+
+_DEFAULT: RuleSet | None = None
+
+
+def default_rules() -> RuleSet:
+    """The built-in rule set, loaded once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = load_rules()
+    return _DEFAULT
+
+
+def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
+          base_dir: str | os.PathLike[str] | None = None, today: dt.date | str | None = None,
+          rules: RuleSet | None = None) -> Report:
+    """Check an application and return its report.
+
+    ``document`` is a path to a YAML/JSON file, YAML/JSON text, a mapping or a model.
+    ``today`` is the date the check is made on (default: the system date); rules never
+    read the clock themselves. Raises :class:`~icprules.errors.DocumentError` when the
+    document cannot be read as an application; every problem with a *value* is a finding.
+    """
+    ruleset = rules or default_rules()
+    doc = _document.read(document, base_dir=base_dir)
+    day = _as_date(today)
+    findings = evaluate(ruleset, doc, today=day)
+    operation, provider, _ = document_context(ruleset, doc.data)
+    return Report(tuple(findings), operation=operation, provider=provider, today=day)
+
+
+def _as_date(value: dt.date | str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)

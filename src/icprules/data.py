@@ -1,0 +1,83 @@
+"""Data files: the vocabularies, lists and thresholds that rules refer to by name.
+
+Each file under ``data/`` is a YAML mapping with a ``meta`` block saying where the
+data came from and as of when (``source``, ``as_of``), and any other top-level keys.
+Rules refer to a value as ``file.key.key`` (``providers.nwcd.unsupported_provinces``).
+Later data folders override earlier ones file by file, so a portal can replace
+``banned_terms.yaml`` without touching the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, RuleFileError
+from .yamlio import LoadError, Positions, decode, load_yaml
+
+BUILTIN_DATA = files("icprules") / "data"
+
+
+class DataStore:
+    """All loaded data files, by name (the file name without ``.yaml``)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, dict[str, Any]] = {}
+        self.origin: dict[str, str] = {}
+        self.positions: dict[str, Positions] = {}
+
+    @classmethod
+    def load(cls, folders: Iterable[Path | Any] = ()) -> DataStore:
+        store = cls()
+        store.add_folder(BUILTIN_DATA)
+        for folder in folders:
+            store.add_folder(folder)
+        return store
+
+    def add_folder(self, folder: Path | Any) -> None:
+        folder_path = folder if not isinstance(folder, str) else Path(folder)
+        if not folder_path.is_dir():
+            raise RuleFileError(Problem("data folder does not exist", file=str(folder)))
+        for entry in sorted(folder_path.iterdir(), key=lambda p: p.name):
+            if entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                self.add_file(entry)
+
+    def add_file(self, path: Path | Any) -> None:
+        name = path.name.rsplit(".", 1)[0]
+        file = str(path)
+        try:
+            value, positions = load_yaml(decode(path.read_bytes(), file), file)
+        except LoadError as exc:
+            raise RuleFileError(exc.problem) from None
+        except OSError as exc:
+            raise RuleFileError(Problem(f"cannot read: {exc}", file=file)) from None
+        if not isinstance(value, dict):
+            raise RuleFileError(positions.problem("a data file is a mapping"))
+        meta = value.get("meta")
+        if not isinstance(meta, dict) or not meta.get("source") or not meta.get("as_of"):
+            raise RuleFileError(
+                positions.problem("a data file needs 'meta' with 'source' and 'as_of'", ("meta",))
+            )
+        self.files[name] = value
+        self.origin[name] = file
+        self.positions[name] = positions
+
+    def resolve(self, ref: str) -> Any:
+        """Value of ``file.key.key``; raises ``KeyError`` with what is missing."""
+        parts = ref.split(".")
+        name = parts[0]
+        if name not in self.files:
+            raise KeyError(f"no data file {name!r} (known: {', '.join(sorted(self.files))})")
+        value: Any = self.files[name]
+        for i, part in enumerate(parts[1:], start=1):
+            if not isinstance(value, Mapping) or part not in value:
+                known = ", ".join(sorted(map(str, value))) if isinstance(value, Mapping) else "none"
+                raise KeyError(f"data {'.'.join(parts[:i])!r} has no key {part!r} (keys: {known})")
+            value = value[part]
+        return value
+
+    def meta(self, name: str) -> dict[str, Any]:
+        meta: dict[str, Any] = self.files[name]["meta"]
+        return meta

@@ -1,0 +1,158 @@
+"""Reading an application document from a file, text, or a Python mapping.
+
+The result keeps two views of the same document: the validated model (for typed
+access) and a plain nested ``dict`` that the rules read. The plain view is the
+user's own data with only the model's lenient coercions applied (a number written
+without quotes becomes text); nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import paths
+from .errors import DocumentError, Problem
+from .model import FORMAT_V1, Application
+from .yamlio import LoadError, Positions, decode, load_text
+
+
+@dataclass(frozen=True)
+class Document:
+    model: Application
+    data: dict[str, Any]
+    base_dir: Path | None
+    source: str | None
+
+
+def _problems_from_validation(exc: ValidationError, positions: Positions) -> list[Problem]:
+    problems = []
+    seen = set()
+    for err in exc.errors(include_url=False):
+        loc = _clean_loc(err["loc"])
+        msg = _friendly(err)
+        key = (loc, msg)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(positions.problem(msg, loc))
+    return problems
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> paths.Segments:
+    # Pydantic inserts the union member or discriminator tag into ``loc``
+    # (e.g. ("services", 0, "app", "platforms")); drop those so the path is the document's own.
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, str) and (
+            part in ("website", "app", "mini_program", "quick_app", "Person", "str")
+            or part.startswith(("literal[", "list[", "function-", "union[", "dict["))
+            or part in ("date", "int", "bool")
+        ):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _friendly(err: Mapping[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind == "missing":
+        return "required section or field is missing"
+    if kind == "literal_error" and err["loc"] and err["loc"][-1] == "format":
+        return f"unknown format {err.get('input')!r}; expected {FORMAT_V1!r}"
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        return f"unknown service type {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
+    if kind == "union_tag_not_found":
+        return "a service needs a 'type' (website, app, mini_program or quick_app)"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping (key: value pairs), got {_type_name(err.get('input'))}"
+    if kind == "list_type":
+        return f"expected a list, got {_type_name(err.get('input'))}"
+    if kind == "string_type":
+        return f"expected text, got {_type_name(err.get('input'))}"
+    return str(err.get("msg", "invalid value"))
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+def from_data(data: Any, *, positions: Positions | None = None, base_dir: Path | None = None,
+              source: str | None = None) -> Document:
+    """Validate an already-parsed document (a dict from YAML, JSON or code)."""
+    positions = positions or Positions(source)
+    if not isinstance(data, Mapping):
+        raise DocumentError(positions.problem(f"an application is a mapping, got {_type_name(data)}"))
+    try:
+        model = Application.model_validate(data)
+    except ValidationError as exc:
+        raise DocumentError(_problems_from_validation(exc, positions)) from None
+    except RecursionError:
+        raise DocumentError(positions.problem("the document is nested too deeply")) from None
+    plain = model.model_dump(mode="python", exclude_unset=True)
+    return Document(model=model, data=plain, base_dir=base_dir, source=source)
+
+
+def read(source: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
+         base_dir: str | os.PathLike[str] | None = None) -> Document:
+    """Read a document from a path, a YAML/JSON string, a mapping, or a model.
+
+    ``base_dir`` (for attachment paths) defaults to the folder holding the file.
+    A string is taken as a path when such a file exists, else as the document text.
+    """
+    bdir = Path(base_dir) if base_dir is not None else None
+    if isinstance(source, Application):
+        plain = source.model_dump(mode="python", exclude_unset=True)
+        return Document(model=source, data=plain, base_dir=bdir, source=None)
+    if isinstance(source, Mapping):
+        return from_data(source, base_dir=bdir)
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
+        path = Path(source)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise DocumentError(Problem(f"cannot read file: {exc.strerror or exc}", file=str(path))) from None
+        file = str(path)
+        try:
+            parsed, positions = load_text(decode(raw, file), file)
+        except LoadError as exc:
+            raise DocumentError(exc.problem) from None
+        return from_data(parsed, positions=positions, base_dir=bdir or path.resolve().parent, source=file)
+    if isinstance(source, str):
+        try:
+            parsed, positions = load_text(source, None)
+        except LoadError as exc:
+            raise DocumentError(exc.problem) from None
+        return from_data(parsed, positions=positions, base_dir=bdir)
+    raise DocumentError(f"cannot read an application from {type(source).__name__}")
+
+
+def _looks_like_path(text: str) -> bool:
+    """A one-line string that names a file, or that cannot be a document anyway."""
+    if "\n" in text or len(text) > 4096 or not text.strip():
+        return False
+    try:
+        if Path(text).is_file():
+            return True
+    except (OSError, ValueError):
+        return False
+    # "app.yaml" that does not exist should say "cannot read file", not "not a mapping".
+    return ":" not in text and "{" not in text

@@ -1,0 +1,94 @@
+"""The engine: apply a compiled rule set to one document and collect findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from . import paths
+from .conditions import Env, TraceStep
+from .document import Document
+from .messages import render
+from .paths import MISSING
+from .report import Finding
+from .rules import Rule, RuleSet
+
+
+def document_context(ruleset: RuleSet, data: dict[str, Any]) -> tuple[str | None, str | None, frozenset[str]]:
+    """The operation, provider and service types that select which rules apply."""
+    operation = data.get("operation")
+    provider = data.get("provider")
+    if not provider:
+        provider = ruleset.data.files.get("providers", {}).get("default")
+    types = frozenset(
+        s.get("type") for s in data.get("services") or [] if isinstance(s, dict) and s.get("type")
+    )
+    return (operation if isinstance(operation, str) else None,
+            provider if isinstance(provider, str) else None, types)
+
+
+def applies(rule: Rule, operation: str | None, provider: str | None, types: frozenset[str]) -> bool:
+    if rule.operations is not None and operation not in rule.operations:
+        return False
+    if rule.providers is not None and provider not in rule.providers:
+        return False
+    # A rule that looks at each service filters services itself (see items()).
+    return not (rule.services is not None and not _per_service(rule) and not (rule.services & types))
+
+
+def _per_service(rule: Rule) -> bool:
+    return bool(rule.each) and all(
+        len(segs) >= 2 and segs[0] == "services" and segs[1] is paths.ANY for segs, _, _ in rule.each
+    )
+
+
+def items(rule: Rule, root: dict[str, Any]) -> Iterator[tuple[paths.Segments, Any]]:
+    """The (path, value) pairs a rule looks at: the root, or each match of ``each``."""
+    if not rule.each:
+        yield (), root
+        return
+    services = root.get("services") if isinstance(root.get("services"), list) else []
+    for segs, _absolute, _text in rule.each:
+        for path, value in paths.expand(root, segs):
+            if rule.services is not None and len(path) >= 2 and path[0] == "services":
+                index = path[1]
+                service = services[index] if isinstance(index, int) and index < len(services) else None
+                if not isinstance(service, dict) or service.get("type") not in rule.services:
+                    continue
+            yield path, value
+
+
+def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date,
+             only: str | None = None, trace: list[TraceStep] | None = None) -> list[Finding]:
+    root = doc.data
+    operation, provider, types = document_context(ruleset, root)
+    env = Env(root, today=today, base_dir=doc.base_dir, fact_defs=ruleset.facts, trace=trace)
+    findings: list[Finding] = []
+    for rule in ruleset.rules:
+        if only is not None and rule.id != only:
+            continue
+        if not applies(rule, operation, provider, types):
+            continue
+        for item_path, item in items(rule, root):
+            env.params = {}
+            if rule.when is not None and not rule.when.test(env, item):
+                continue
+            if rule.assert_.test(env, item):
+                continue
+            findings.append(_finding(rule, env, item_path, item))
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _finding(rule: Rule, env: Env, item_path: paths.Segments, item: Any) -> Finding:
+    value = paths.get(item, rule.path) if rule.path else item
+    full_path = paths.format_path((*item_path, *rule.path))
+    observed = None if value is MISSING or isinstance(value, (dict, list)) else value
+    params: dict[str, Any] = {"path": full_path, "value": observed if observed is not None else ""}
+    for name, operand in rule.params:
+        resolved = operand.resolve(env, item)
+        params[name] = "" if resolved is MISSING else resolved
+    params.update(env.params)
+    message = {lang: render(text, params) for lang, text in rule.message.items()}
+    return Finding(rule.id, rule.severity, full_path, message, rule.source, observed)

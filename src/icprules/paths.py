@@ -1,0 +1,156 @@
+"""Field paths: ``services[0].platforms[1].bundle_id`` and patterns with ``[*]``.
+
+A path is parsed once into a tuple of segments (``str`` keys, ``int`` indices, or
+:data:`ANY` for ``[*]``). Lookups never raise: a missing step yields :data:`MISSING`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Final, Union
+
+
+class _Missing:
+    """Sentinel for "no value here" (distinct from an explicit ``null``)."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Final = _Missing()
+
+
+class _Any:
+    _instance: _Any | None = None
+
+    def __new__(cls) -> _Any:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "[*]"
+
+    def __reduce__(self) -> str:
+        return "ANY"
+
+
+ANY: Final = _Any()
+
+Segment = Union[str, int, _Any]
+Segments = tuple[Segment, ...]
+
+_TOKEN = re.compile(r"\[(\*|\d+)\]|([^.\[\]]+)")
+
+
+class PathSyntaxError(ValueError):
+    pass
+
+
+def parse(text: str) -> Segments:
+    """Parse ``a.b[0].c`` (or ``a.b[*]``) into segments. ``""`` and ``"."`` mean "here"."""
+    if text in ("", "."):
+        return ()
+    segments: list[Segment] = []
+    pos = 0
+    expect_key = True
+    while pos < len(text):
+        if text[pos] == "." and not expect_key:
+            pos += 1
+            expect_key = True
+            continue
+        m = _TOKEN.match(text, pos)
+        if m is None or (m.group(2) is not None and not expect_key):
+            raise PathSyntaxError(f"bad field path {text!r} at character {pos + 1}")
+        if m.group(1) is not None:
+            if expect_key and segments:
+                raise PathSyntaxError(f"bad field path {text!r}: '.' before '['")
+            segments.append(ANY if m.group(1) == "*" else int(m.group(1)))
+            expect_key = False
+        else:
+            segments.append(m.group(2))
+            expect_key = False
+        pos = m.end()
+    if expect_key:
+        raise PathSyntaxError(f"bad field path {text!r}: ends with '.'")
+    return tuple(segments)
+
+
+def format_path(segments: Sequence[Segment]) -> str:
+    out = ""
+    for seg in segments:
+        if isinstance(seg, str):
+            out = f"{out}.{seg}" if out else seg
+        elif isinstance(seg, int):
+            out += f"[{seg}]"
+        else:
+            out += "[*]"
+    return out
+
+
+def has_wildcard(segments: Segments) -> bool:
+    return any(s is ANY for s in segments)
+
+
+def get(value: Any, segments: Segments) -> Any:
+    """Value at a concrete path, or :data:`MISSING`."""
+    for seg in segments:
+        if isinstance(seg, str):
+            if not isinstance(value, Mapping):
+                return MISSING
+            value = value.get(seg, MISSING)
+            if value is MISSING:
+                return MISSING
+        elif isinstance(seg, int):
+            if not isinstance(value, list) or seg >= len(value):
+                return MISSING
+            value = value[seg]
+        else:
+            raise PathSyntaxError("get() takes a concrete path; use expand() for [*]")
+    return value
+
+
+def expand(value: Any, segments: Segments, prefix: Segments = ()) -> Iterator[tuple[Segments, Any]]:
+    """Every (concrete path, value) matching a pattern, in document order.
+
+    Missing steps and explicit nulls yield nothing.
+    """
+    if not segments:
+        if value is not None and value is not MISSING:
+            yield prefix, value
+        return
+    head, rest = segments[0], segments[1:]
+    if head is ANY:
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from expand(item, rest, (*prefix, i))
+        return
+    child = get(value, (head,))
+    if child is not MISSING:
+        yield from expand(child, rest, (*prefix, head))
+
+
+def sort_key(segments: Segments) -> tuple[tuple[int, Any], ...]:
+    """Order paths as they appear in a document: keys by name, indices numerically."""
+    return tuple((1, s) if isinstance(s, int) else (0, str(s)) for s in segments)
+
+
+def sort_key_text(path: str) -> tuple[tuple[int, Any], ...]:
+    try:
+        return sort_key(parse(path))
+    except PathSyntaxError:
+        return ((0, path),)

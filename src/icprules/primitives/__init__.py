@@ -1,0 +1,6 @@
+"""Built-in primitive checks and transforms, one module per topic.
+
+Importing this package registers them all (see :mod:`icprules.registry`).
+"""
+
+from . import text  # noqa: F401

@@ -1,0 +1,86 @@
+"""Text normalisation and table look-ups."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from ..data import DataStore
+from ..registry import transform
+
+#: Zero-width and joiner characters that make "中\u200b国" look like "中国" on screen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def fold(text: str) -> str:
+    """NFKC, case-folded, invisible characters removed, outer space stripped.
+
+    Idempotent: ``fold(fold(x)) == fold(x)``.
+    """
+    out = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).casefold().strip()
+    # casefold can produce characters that NFKC changes again (e.g. "ẞ" -> "ss" is stable,
+    # but some compatibility characters are not); one more round makes it a fixed point.
+    return unicodedata.normalize("NFKC", out).casefold().strip()
+
+
+@transform("fold", doc={"zh": "Unicode NFKC 规范化、忽略大小写、去除不可见字符和首尾空白",
+                        "en": "Unicode NFKC, case-folded, invisible characters and outer space removed"})
+def _fold(value: Any, _params: Any) -> Any:
+    return fold(value) if isinstance(value, str) else value
+
+
+@transform("strip", doc={"zh": "去除首尾空白", "en": "outer white space removed"})
+def _strip(value: Any, _params: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+@transform("upper", doc={"zh": "转为大写", "en": "upper case"})
+def _upper(value: Any, _params: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+def _prepare_lookup(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
+    table = params["table"]
+    rows = data.resolve(table) if isinstance(table, str) else table
+    if isinstance(rows, Mapping):
+        rows = [{"key": k, **v} if isinstance(v, Mapping) else {"key": k, "value": v} for k, v in rows.items()]
+    if not isinstance(rows, list):
+        raise ValueError(f"lookup table {table!r} is not a list or mapping")
+    keys = params["keys"]
+    value_key = params["value"]
+    index: dict[str, Any] = {}
+    for row in rows:
+        if not isinstance(row, Mapping) or value_key not in row:
+            raise ValueError(f"a row of {table!r} has no {value_key!r}")
+        for key in keys:
+            names = row.get(key)
+            for name in names if isinstance(names, list) else [names]:
+                if isinstance(name, (str, int)):
+                    index.setdefault(fold(str(name)), row[value_key])
+    return {"index": index}
+
+
+@transform(
+    "lookup",
+    params={
+        "type": "object",
+        "required": ["table", "keys", "value"],
+        "additionalProperties": False,
+        "properties": {
+            "table": {"type": "string", "description": "data reference to a list of rows"},
+            "keys": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "value": {"type": "string"},
+        },
+    },
+    doc={"zh": "在数据表中按任一名称列查找（忽略大小写与全半角），返回指定列的值；查不到则视为缺失",
+         "en": "look the value up in a data table by any of its name columns (case- and width-insensitive) "
+               "and return the chosen column; absent when not found"},
+    prepare=_prepare_lookup,
+)
+def _lookup(value: Any, prepared: Mapping[str, Any]) -> Any:
+    from ..paths import MISSING
+
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        return MISSING
+    return prepared["index"].get(fold(str(value)), MISSING)

@@ -1,0 +1,74 @@
+"""The registry of named primitive checks and value transforms.
+
+A primitive is a small Python function that a rule calls by name with parameters
+(``{check: uscc, field: certificate.number}``). Each one registers the JSON Schema of
+its parameters, which becomes part of the published rule-file schema, and a short
+bilingual description for the generated reference. Everything else — which field,
+which list, which threshold, which message — is in the rule packs and data files.
+
+Contract of a check: ``func(value, params, env) -> bool | (bool, {extra message params})``.
+It is only called with a present value (an absent field is the ``exists`` operator's
+business, so a check passes on absence) and must not raise on any input: junk in, a
+failed check out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    from .conditions import Env
+    from .data import DataStore
+
+Outcome = Union[bool, tuple[bool, dict[str, Any]]]
+CheckFunc = Callable[[Any, Any, "Env"], Outcome]
+TransformFunc = Callable[[Any, Any], Any]
+Prepare = Callable[[dict[str, Any], "DataStore"], Any]
+
+
+@dataclass(frozen=True)
+class Primitive:
+    name: str
+    kind: str  # "check" or "transform"
+    func: Callable[..., Any]
+    params: dict[str, Any]
+    doc: dict[str, str]
+    prepare: Prepare | None = None
+    #: Keys of ``params`` whose values may be ``{data: ref}`` references.
+    data_params: tuple[str, ...] = field(default=())
+
+
+CHECKS: dict[str, Primitive] = {}
+TRANSFORMS: dict[str, Primitive] = {}
+
+_NO_PARAMS: dict[str, Any] = {"type": "object", "additionalProperties": False}
+
+
+def _register(table: dict[str, Primitive], kind: str, name: str, params: Mapping[str, Any] | None,
+              doc: Mapping[str, str], prepare: Prepare | None) -> Callable[[Any], Any]:
+    def deco(func: Any) -> Any:
+        if name in table:
+            raise ValueError(f"{kind} {name!r} registered twice")
+        table[name] = Primitive(name, kind, func, dict(params or _NO_PARAMS), dict(doc), prepare)
+        return func
+
+    return deco
+
+
+def check(name: str, *, params: Mapping[str, Any] | None = None, doc: Mapping[str, str],
+          prepare: Prepare | None = None) -> Callable[[Any], Any]:
+    """Register a named check (see the module docstring for its contract)."""
+    return _register(CHECKS, "check", name, params, doc, prepare)
+
+
+def transform(name: str, *, params: Mapping[str, Any] | None = None, doc: Mapping[str, str],
+              prepare: Prepare | None = None) -> Callable[[Any], Any]:
+    """Register a value transform: ``func(value, prepared_params) -> value`` (never raises)."""
+    return _register(TRANSFORMS, "transform", name, params, doc, prepare)
+
+
+def load_builtins() -> None:
+    """Import the modules that register the built-in primitives."""
+    from . import primitives  # noqa: F401

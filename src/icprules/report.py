@@ -1,0 +1,102 @@
+"""Findings and the report: small, frozen, deterministic, JSON-ready."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .paths import sort_key_text
+
+REPORT_FORMAT = "icprules/report/v1"
+SEVERITY_ORDER = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    path: str
+    message: Mapping[str, str]
+    source: tuple[Mapping[str, Any], ...]
+    value: Any = None
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (SEVERITY_ORDER.index(self.severity), sort_key_text(self.path), self.rule)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "path": self.path,
+            "message": dict(self.message),
+            "source": [dict(s) for s in self.source],
+        }
+        if self.value is not None:
+            out["value"] = _jsonable(self.value)
+        return out
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of checking one application."""
+
+    findings: tuple[Finding, ...]
+    operation: str | None = None
+    provider: str | None = None
+    today: dt.date | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error (warnings and infos do not block)."""
+        return not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    def by_rule(self, rule_id: str) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.rule == rule_id)
+
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(SEVERITY_ORDER, 0)
+        for f in self.findings:
+            counts[f.severity] += 1
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "format": REPORT_FORMAT,
+            "ok": self.ok,
+            "operation": self.operation,
+            "provider": self.provider,
+            "today": self.today.isoformat() if self.today else None,
+            "summary": self.summary(),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        for key, value in self.extra.items():
+            out[key] = _jsonable(value)
+        return out
+
+    def to_json(self, **kwargs: Any) -> str:
+        kwargs.setdefault("ensure_ascii", False)
+        kwargs.setdefault("indent", 2)
+        return json.dumps(self.to_dict(), **kwargs)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    if hasattr(value, "to_dict"):
+        return _jsonable(value.to_dict())
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

@@ -1,0 +1,271 @@
+"""Rule packs: loading, validation against the published schema, layering, compiling.
+
+Loading happens in stages, and fails closed with a located error at the first
+broken stage: read and parse the YAML (duplicate keys rejected) → validate against
+the rule-file JSON Schema → merge the packs (a later rule with the same id replaces
+the earlier one; ``disable:`` removes rules) → resolve references (data, facts,
+checks, citation documents) and compile the conditions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from . import paths
+from .conditions import CompileError, Compiler, Fact, Node, Operand
+from .data import DataStore
+from .errors import Problem, RuleFileError
+from .registry import load_builtins
+from .rule_schema import rule_file_schema
+from .yamlio import LoadError, Positions, decode, load_yaml
+
+BUILTIN_RULES = files("icprules") / "rules"
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {name: i for i, name in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled rule. Everything here is plain data, nodes, or names: it pickles."""
+
+    id: str
+    pack: str
+    severity: str
+    title: dict[str, str]
+    message: dict[str, str]
+    source: tuple[dict[str, Any], ...]
+    assert_: Node
+    when: Node | None = None
+    each: tuple[tuple[paths.Segments, bool, str], ...] = ()
+    path: paths.Segments = ()
+    params: tuple[tuple[str, Operand], ...] = ()
+    services: frozenset[str] | None = None
+    operations: frozenset[str] | None = None
+    providers: frozenset[str] | None = None
+    deprecated: dict[str, Any] | None = None
+    spec: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    title: dict[str, str]
+    description: dict[str, str]
+    origin: str
+
+
+@dataclass
+class RuleSet:
+    """Compiled rules, facts and data: build once, use for any number of documents."""
+
+    rules: tuple[Rule, ...]
+    facts: dict[str, Fact]
+    fact_specs: dict[str, dict[str, Any]]
+    packs: tuple[Pack, ...]
+    data: DataStore
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rules)
+
+
+@dataclass
+class _RawPack:
+    spec: dict[str, Any]
+    positions: Positions
+    origin: str
+
+
+def _pack_files(location: str | os.PathLike[str] | Any) -> list[Any]:
+    path = Path(location) if isinstance(location, (str, os.PathLike)) else location
+    if path.is_dir():
+        return sorted((p for p in path.iterdir() if p.name.endswith((".yaml", ".yml")) and p.is_file()),
+                      key=lambda p: p.name)
+    if path.is_file():
+        return [path]
+    raise RuleFileError(Problem("rule pack file or folder does not exist", file=str(location)))
+
+
+def _read_pack(path: Any, validator: jsonschema.Draft202012Validator) -> _RawPack:
+    origin = str(path)
+    try:
+        value, positions = load_yaml(decode(path.read_bytes(), origin), origin)
+    except LoadError as exc:
+        raise RuleFileError(exc.problem) from None
+    except OSError as exc:
+        raise RuleFileError(Problem(f"cannot read: {exc}", file=origin)) from None
+    errors = sorted(validator.iter_errors(value), key=lambda e: (len(e.absolute_path), e.message))
+    if errors:
+        problems = []
+        for err in _leaf_errors(errors)[:10]:
+            problems.append(positions.problem(_schema_message(err), tuple(err.absolute_path)))
+        raise RuleFileError(problems)
+    return _RawPack(value, positions, origin)
+
+
+def _leaf_errors(errors: list[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:
+    # if/then branches make errors precise already; keep the deepest of each branch.
+    out: list[jsonschema.ValidationError] = []
+    for err in errors:
+        best = jsonschema.exceptions.best_match([err])
+        out.append(best if best is not None else err)
+    return out
+
+
+def _schema_message(err: jsonschema.ValidationError) -> str:
+    if err.validator == "additionalProperties" or err.validator == "unevaluatedProperties":
+        return err.message.replace("were unexpected", "are not allowed here").replace(
+            "was unexpected", "is not allowed here")
+    if err.validator == "propertyNames":
+        return f"unknown key {err.instance!r}: {err.message}"
+    return err.message
+
+
+def load_rules(*locations: str | os.PathLike[str], builtin: bool = True,
+               data: Iterable[str | os.PathLike[str]] = ()) -> RuleSet:
+    """Load the built-in rule packs, then each extra pack file or folder, in order.
+
+    A rule in a later pack replaces the rule with the same id; a pack's ``disable``
+    list removes earlier rules. ``data`` folders override built-in data files by name.
+    """
+    load_builtins()
+    store = DataStore.load([Path(d) for d in data])
+    validator = jsonschema.Draft202012Validator(rule_file_schema())
+    raw: list[_RawPack] = []
+    if builtin:
+        raw.extend(_read_pack(p, validator) for p in _pack_files(BUILTIN_RULES))
+    for loc in locations:
+        raw.extend(_read_pack(p, validator) for p in _pack_files(loc))
+    return _compile(raw, store)
+
+
+def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
+    # ---- merge: later ids replace earlier ones in place; disable removes.
+    merged: dict[str, tuple[dict[str, Any], _RawPack, int, str]] = {}
+    fact_specs: dict[str, tuple[dict[str, Any], _RawPack, str]] = {}
+    packs: dict[str, Pack] = {}
+    for rp in raw:
+        spec = rp.spec
+        name = spec["pack"]
+        packs[name] = Pack(name, spec.get("title", {}), spec.get("description", {}), rp.origin)
+        for fname, fspec in (spec.get("facts") or {}).items():
+            fact_specs[fname] = (fspec, rp, fname)
+        for i, rule in enumerate(spec.get("rules") or []):
+            merged[rule["id"]] = (rule, rp, i, name)
+        for j, rid in enumerate(spec.get("disable") or []):
+            if rid not in merged:
+                raise RuleFileError(rp.positions.problem(f"cannot disable unknown rule {rid!r}", ("disable", j)))
+            del merged[rid]
+
+    sources = store.files.get("sources", {}).get("documents", {})
+    compiler = Compiler(store, set(fact_specs))
+
+    # ---- facts
+    facts: dict[str, Fact] = {}
+    deps: dict[str, set[str]] = {}
+    for fname, (fspec, rp, _) in fact_specs.items():
+        where: tuple[str | int, ...] = ("facts", fname)
+        compiler.facts_used = set()
+        try:
+            if "condition" in fspec:
+                facts[fname] = Fact(fname, None, compiler.condition(fspec["condition"], (*where, "condition")))
+            else:
+                facts[fname] = Fact(fname, compiler.operand(fspec["value"], (*where, "value"), literal_ok=True), None)
+        except CompileError as exc:
+            raise RuleFileError(rp.positions.problem(exc.message, exc.path)) from None
+        deps[fname] = set(compiler.facts_used)
+    cycle = _find_cycle(deps)
+    if cycle:
+        _, rp, _ = fact_specs[cycle[0]]
+        raise RuleFileError(rp.positions.problem(f"facts refer to each other in a cycle: {' -> '.join(cycle)}",
+                                                 ("facts", cycle[0])))
+
+    # ---- rules
+    rules: list[Rule] = []
+    for rid, (rspec, rp, index, pack_name) in merged.items():
+        where = ("rules", index)
+        try:
+            rules.append(_compile_rule(rspec, pack_name, compiler, sources, where, rp.origin))
+        except CompileError as exc:
+            raise RuleFileError(rp.positions.problem(f"rule {rid}: {exc.message}", exc.path)) from None
+    return RuleSet(tuple(rules), facts, {k: v[0] for k, v in fact_specs.items()}, tuple(packs.values()), store)
+
+
+def _compile_rule(spec: Mapping[str, Any], pack: str, compiler: Compiler, sources: Mapping[str, Any],
+                  where: tuple[str | int, ...], origin: str) -> Rule:
+    each_spec = spec.get("each")
+    each_list = [each_spec] if isinstance(each_spec, str) else list(each_spec or [])
+    each = []
+    for i, pattern in enumerate(each_list):
+        w = (*where, "each") if isinstance(each_spec, str) else (*where, "each", i)
+        segs, absolute = compiler.path(pattern, w)
+        each.append((segs, absolute, pattern))
+    path_segs, _ = compiler.path(spec.get("path", ""), (*where, "path"))
+    when = compiler.condition(spec["when"], (*where, "when")) if "when" in spec else None
+    assert_ = compiler.condition(spec["assert"], (*where, "assert"))
+    params = tuple(
+        (name, compiler.operand(value, (*where, "params", name), literal_ok=True))
+        for name, value in (spec.get("params") or {}).items()
+    )
+    citations = spec["source"] if isinstance(spec["source"], list) else [spec["source"]]
+    for i, cite in enumerate(citations):
+        if cite["doc"] not in sources:
+            w = (*where, "source", i, "doc") if isinstance(spec["source"], list) else (*where, "source", "doc")
+            raise CompileError(f"unknown source document {cite['doc']!r} (see data/sources.yaml)", w)
+    applies = spec.get("applies_to") or {}
+
+    def opt(key: str) -> frozenset[str] | None:
+        value = applies.get(key)
+        return frozenset(value) if value else None
+
+    deprecated = spec.get("deprecated")
+    if isinstance(deprecated, Mapping) and isinstance(deprecated.get("on"), dt.date):
+        deprecated = {**deprecated, "on": deprecated["on"].isoformat()}
+    return Rule(
+        id=spec["id"], pack=pack, severity=spec["severity"], title=dict(spec.get("title") or {}),
+        message=dict(spec["message"]), source=tuple(dict(c) for c in citations), assert_=assert_,
+        when=when, each=tuple(each), path=path_segs, params=params, services=opt("services"),
+        operations=opt("operations"), providers=opt("providers"), deprecated=deprecated,
+        spec=dict(spec), origin=origin,
+    )
+
+
+def _find_cycle(deps: Mapping[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(n: str) -> list[str] | None:
+        state[n] = 1
+        stack.append(n)
+        for m in sorted(deps.get(n, ())):
+            if state.get(m) == 1:
+                return [*stack[stack.index(m):], m]
+            if state.get(m) is None:
+                found = visit(m)
+                if found:
+                    return found
+        stack.pop()
+        state[n] = 2
+        return None
+
+    for n in sorted(deps):
+        if state.get(n) is None:
+            found = visit(n)
+            if found:
+                return found
+    return None

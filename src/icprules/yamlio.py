@@ -1,0 +1,206 @@
+"""Safe YAML/JSON reading that remembers where every value came from.
+
+PyYAML's ``safe_load`` neither rejects duplicate keys (the second silently wins,
+which would lose what a user wrote) nor bounds alias expansion (a "billion laughs"
+document expands exponentially). So we compose the node graph with ``SafeLoader``
+and build the Python values ourselves, counting every value built and recording
+the line and column of each path for error messages.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+from .paths import Segments, format_path
+
+#: Limits on what one document may expand to. Real applications are a few hundred
+#: values; rule packs a few thousand. These bound memory and time, not usefulness.
+MAX_VALUES = 200_000
+MAX_DEPTH = 64
+MAX_BYTES = 8 * 1024 * 1024
+
+
+@dataclass
+class Positions:
+    """Line/column (1-based) of each path in a parsed file."""
+
+    file: str | None = None
+    where: dict[Segments, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Segments) -> tuple[int | None, int | None]:
+        """Position of the path, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while True:
+            if p in self.where:
+                return self.where[p]
+            if not p:
+                return (None, None)
+            p = p[:-1]
+
+    def problem(self, message: str, path: Segments = ()) -> Problem:
+        line, col = self.locate(path)
+        return Problem(message, format_path(path), self.file, line, col)
+
+
+class LoadError(Exception):
+    """Raised with a located :class:`Problem`; callers wrap it in their own error type."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+class _Builder:
+    def __init__(self, loader: yaml.SafeLoader, positions: Positions) -> None:
+        self.loader = loader
+        self.positions = positions
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: Segments, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise LoadError(
+                self.positions.problem(
+                    f"document expands to more than {MAX_VALUES} values "
+                    "(too large, or aliases that multiply)",
+                    path,
+                )
+            )
+        if depth > MAX_DEPTH:
+            raise LoadError(self.positions.problem(f"nested deeper than {MAX_DEPTH} levels", path))
+        # The first occurrence wins the position: aliases do not move it.
+        self.positions.where.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.ScalarNode):
+            return self.loader.construct_object(node, deep=True)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            self.loader.flatten_mapping(node)  # resolves YAML merge keys ("<<")
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise LoadError(
+                        _mark_problem(self.positions.file, key_node.start_mark, "a key must be a plain value", path)
+                    )
+                key = self.loader.construct_object(key_node, deep=True)
+                if not isinstance(key, (str, int, float, bool)) or key is None:
+                    key = str(key)
+                if key in out:
+                    raise LoadError(
+                        _mark_problem(
+                            self.positions.file, key_node.start_mark, f"duplicate key {key!r}", path
+                        )
+                    )
+                out[key] = self.build(value_node, (*path, str(key) if not isinstance(key, str) else key), depth + 1)
+            return out
+        raise LoadError(self.positions.problem("unsupported YAML node", path))
+
+
+def _mark_problem(file: str | None, mark: Any, message: str, path: Segments = ()) -> Problem:
+    line = mark.line + 1 if mark is not None else None
+    col = mark.column + 1 if mark is not None else None
+    return Problem(message, format_path(path), file, line, col)
+
+
+def decode(raw: bytes, file: str | None) -> str:
+    if len(raw) > MAX_BYTES:
+        raise LoadError(Problem(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", file=file))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            Problem(
+                f"not UTF-8 text (byte {exc.start}: {raw[exc.start:exc.start + 1]!r}); "
+                "save the file as UTF-8",
+                file=file,
+            )
+        ) from None
+    return text
+
+
+def load_yaml(text: str, file: str | None = None) -> tuple[Any, Positions]:
+    """Parse one YAML document; duplicate keys, bombs and deep nesting are errors."""
+    positions = Positions(file)
+    if len(text) > MAX_BYTES:
+        raise LoadError(Problem(f"text is larger than {MAX_BYTES // (1024 * 1024)} MiB", file=file))
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            what = exc.problem or exc.context or "malformed YAML"
+            raise LoadError(_mark_problem(file, mark, f"not valid YAML: {what}")) from None
+        except yaml.YAMLError as exc:
+            raise LoadError(Problem(f"not valid YAML: {exc}", file=file)) from None
+        except RecursionError:
+            raise LoadError(Problem(f"nested deeper than {MAX_DEPTH} levels", file=file)) from None
+        if node is None:
+            return None, positions
+        try:
+            value = _Builder(loader, positions).build(node, (), 0)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            raise LoadError(_mark_problem(file, mark, f"not valid YAML: {exc.problem}")) from None
+        except RecursionError:
+            raise LoadError(Problem(f"nested deeper than {MAX_DEPTH} levels", file=file)) from None
+        return value, positions
+    finally:
+        loader.dispose()
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def load_json(text: str, file: str | None = None) -> tuple[Any, Positions]:
+    """Parse JSON with duplicate-key rejection. Positions are not tracked (paths suffice)."""
+    try:
+        value = json.loads(text, object_pairs_hook=_reject_duplicates)
+    except json.JSONDecodeError as exc:
+        raise LoadError(Problem(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno)) from None
+    except ValueError as exc:
+        raise LoadError(Problem(f"not valid JSON: {exc}", file=file)) from None
+    except RecursionError:
+        raise LoadError(Problem(f"nested deeper than {MAX_DEPTH} levels", file=file)) from None
+    _check_depth(value, file)
+    return value, Positions(file)
+
+
+def _check_depth(value: Any, file: str | None) -> None:
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    count = 0
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH:
+            raise LoadError(Problem(f"nested deeper than {MAX_DEPTH} levels", file=file))
+        if count > MAX_VALUES:
+            raise LoadError(Problem(f"document has more than {MAX_VALUES} values", file=file))
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+
+
+def load_text(text: str, file: str | None = None) -> tuple[Any, Positions]:
+    """JSON when the text looks like JSON (or the file is ``.json``), else YAML."""
+    stripped = text.lstrip()
+    if (file and file.lower().endswith(".json")) or stripped.startswith(("{", "[")):
+        try:
+            return load_json(text, file)
+        except LoadError:
+            if file and file.lower().endswith(".json"):
+                raise
+            # Flow-style YAML also starts with "{": give YAML its chance.
+    return load_yaml(text, file)
