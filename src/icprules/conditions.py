@@ -54,7 +54,7 @@ class CompileError(Exception):
 class Env:
     """What one evaluation of one document sees. Never shared between documents."""
 
-    __slots__ = ("base_dir", "cache", "fact_defs", "fact_values", "params", "root", "trace", "today")
+    __slots__ = ("base_dir", "cache", "fact_defs", "fact_values", "params", "root", "today", "trace")
 
     def __init__(self, root: Any, *, today: dt.date, base_dir: Path | None,
                  fact_defs: Mapping[str, Fact], trace: list[TraceStep] | None = None) -> None:
@@ -199,7 +199,7 @@ class All(Node):
         self.parts = parts
 
     def test(self, env: Env, item: Any) -> bool:
-        for part in self.parts:
+        for part in self.parts:  # noqa: SIM110 - hot path; a generator costs more than the loop
             if not part.test(env, item):
                 return False
         return True
@@ -215,7 +215,7 @@ class AnyOf(Node):
         self.parts = parts
 
     def test(self, env: Env, item: Any) -> bool:
-        for part in self.parts:
+        for part in self.parts:  # noqa: SIM110 - hot path; a generator costs more than the loop
             if part.test(env, item):
                 return True
         return False
@@ -389,9 +389,9 @@ class Compare(Node):
                 return False
             low, high = self.right
             n = len(value)
-            return (low is None or n >= low) and (high is None or n <= high)
+            return bool((low is None or n >= low) and (high is None or n <= high))
         if op == "is":
-            return _type_of(value) == self.right
+            return bool(_type_of(value) == self.right)
         left = _as_number_or_date(value)
         right = _as_number_or_date(self.right.resolve(env, item))
         if left is MISSING or right is MISSING:
@@ -483,6 +483,7 @@ class Compiler:
         steps: list[tuple[str, Any]] = []
         for i, entry in enumerate(items):
             w = (*where, i) if isinstance(spec, list) else where
+            params: dict[str, Any]
             if isinstance(entry, str):
                 name, params = entry, {}
             elif isinstance(entry, Mapping) and len(entry) == 1:
@@ -519,7 +520,8 @@ class Compiler:
             keys = set(spec)
             if "field" in keys and keys <= {"field", "transform"}:
                 segs, absolute = self.path(spec["field"], (*where, "field"))
-                return FieldRef(spec["field"], segs, absolute, self.transforms(spec.get("transform"), (*where, "transform")))
+                transforms = self.transforms(spec.get("transform"), (*where, "transform"))
+                return FieldRef(spec["field"], segs, absolute, transforms)
             if "fact" in keys and keys <= {"fact", "transform"}:
                 name = spec["fact"]
                 self.fact(name, (*where, "fact"))
@@ -606,8 +608,8 @@ class Compiler:
             )
         op = ops[0]
         self._only(spec, {side, "transform", op}, where)
-        left = self.operand({side: spec[side], **({"transform": spec["transform"]} if "transform" in spec else {})},
-                            where, literal_ok=False)
+        left_spec = {side: spec[side], **({"transform": spec["transform"]} if "transform" in spec else {})}
+        left = self.operand(left_spec, where, literal_ok=False)
         arg = spec[op]
         w = (*where, op)
         right: Any

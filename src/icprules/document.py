@@ -41,7 +41,7 @@ def _problems_from_validation(exc: ValidationError, positions: Positions) -> lis
             continue
         seen.add(key)
         problems.append(positions.problem(msg, loc))
-    return problems
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path))
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> paths.Segments:

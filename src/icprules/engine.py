@@ -22,7 +22,7 @@ def document_context(ruleset: RuleSet, data: dict[str, Any]) -> tuple[str | None
     if not provider:
         provider = ruleset.data.files.get("providers", {}).get("default")
     types = frozenset(
-        s.get("type") for s in data.get("services") or [] if isinstance(s, dict) and s.get("type")
+        str(s["type"]) for s in data.get("services") or [] if isinstance(s, dict) and s.get("type")
     )
     return (operation if isinstance(operation, str) else None,
             provider if isinstance(provider, str) else None, types)
@@ -48,7 +48,8 @@ def items(rule: Rule, root: dict[str, Any]) -> Iterator[tuple[paths.Segments, An
     if not rule.each:
         yield (), root
         return
-    services = root.get("services") if isinstance(root.get("services"), list) else []
+    found = root.get("services")
+    services: list[Any] = found if isinstance(found, list) else []
     for segs, _absolute, _text in rule.each:
         for path, value in paths.expand(root, segs):
             if rule.services is not None and len(path) >= 2 and path[0] == "services":

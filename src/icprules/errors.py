@@ -30,9 +30,11 @@ class Problem:
                 if self.column is not None:
                     loc += f":{self.column}"
             where.append(loc)
+        elif self.line is not None:
+            where.append(f"line {self.line}" + (f", column {self.column}" if self.column is not None else ""))
         if self.path:
-            where.append(self.path)
-        prefix = " ".join(where)
+            where.append(f"at {self.path}")
+        prefix = ": ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
 
 

@@ -15,7 +15,7 @@ and nothing the user wrote is dropped.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,11 +25,11 @@ FORMAT_V1 = "icprules/application/v1"
 # they are identifiers, so take them as text rather than reject the document.
 _CONFIG = ConfigDict(extra="allow", coerce_numbers_to_str=True, populate_by_name=True)
 
-Text = Union[str, None]
-DateOrText = Union[dt.date, str, None]
+Text = str | None
+DateOrText = dt.date | str | None
 #: An attachment is one file path or several (front and back of an ID card).
-AttachmentValue = Union[str, list[str]]
-Attachments = Union[dict[str, AttachmentValue], None]
+AttachmentValue = str | list[str]
+Attachments = dict[str, AttachmentValue] | None
 
 
 class _Model(BaseModel):
@@ -88,7 +88,7 @@ class PreApproval(_Model):
     number: Text = None
 
 
-PrincipalRef = Union[Literal["same_as_entity"], Person, None]
+PrincipalRef = Literal["same_as_entity"] | Person | None
 
 
 class _Service(_Model):
@@ -138,7 +138,7 @@ class OtherService(_Service):
     type: Literal["mini_program", "quick_app"]
 
 
-Service = Annotated[Union[Website, App, OtherService], Field(discriminator="type")]
+Service = Annotated[Website | App | OtherService, Field(discriminator="type")]
 
 
 class Application(_Model):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Final, Union
+from typing import Any, Final
 
 
 class _Missing:
@@ -51,7 +51,7 @@ class _Any:
 
 ANY: Final = _Any()
 
-Segment = Union[str, int, _Any]
+Segment = str | int | _Any
 Segments = tuple[Segment, ...]
 
 _TOKEN = re.compile(r"\[(\*|\d+)\]|([^.\[\]]+)")

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .conditions import Env
     from .data import DataStore
 
-Outcome = Union[bool, tuple[bool, dict[str, Any]]]
+Outcome = bool | tuple[bool, dict[str, Any]]
 CheckFunc = Callable[[Any, Any, "Env"], Outcome]
 TransformFunc = Callable[[Any, Any], Any]
 Prepare = Callable[[dict[str, Any], "DataStore"], Any]

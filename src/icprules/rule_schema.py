@@ -29,7 +29,7 @@ _BILINGUAL = {
 
 def _with_data_refs(params: dict[str, Any]) -> dict[str, Any]:
     """Let every parameter alternatively be ``{data: REF}``."""
-    out = json.loads(json.dumps(params))
+    out: dict[str, Any] = json.loads(json.dumps(params))
     for name, prop in list(out.get("properties", {}).items()):
         out["properties"][name] = {"anyOf": [prop, {"$ref": "#/$defs/data_ref"}]}
     return out

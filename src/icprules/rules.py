@@ -129,11 +129,11 @@ def _leaf_errors(errors: list[jsonschema.ValidationError]) -> list[jsonschema.Va
 
 def _schema_message(err: jsonschema.ValidationError) -> str:
     if err.validator == "additionalProperties" or err.validator == "unevaluatedProperties":
-        return err.message.replace("were unexpected", "are not allowed here").replace(
+        return str(err.message).replace("were unexpected", "are not allowed here").replace(
             "was unexpected", "is not allowed here")
     if err.validator == "propertyNames":
         return f"unknown key {err.instance!r}: {err.message}"
-    return err.message
+    return str(err.message)
 
 
 def load_rules(*locations: str | os.PathLike[str], builtin: bool = True,

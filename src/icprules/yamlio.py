@@ -55,6 +55,19 @@ class LoadError(Exception):
         super().__init__(str(problem))
 
 
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
+
+
+def _yaml_problem(file: str | None, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    what = exc.problem or exc.context or "malformed YAML"
+    if exc.context and exc.context_mark is not None and exc.problem_mark is not None \
+            and exc.context_mark.line != exc.problem_mark.line:
+        what += (f" ({exc.context} that starts at line {exc.context_mark.line + 1}, "
+                 f"column {exc.context_mark.column + 1})")
+    return _mark_problem(file, mark, f"not valid YAML: {what}")
+
+
 class _Builder:
     def __init__(self, loader: yaml.SafeLoader, positions: Positions) -> None:
         self.loader = loader
@@ -77,6 +90,11 @@ class _Builder:
         self.positions.where.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.ScalarNode):
             return self.loader.construct_object(node, deep=True)
+        if node.tag not in _PLAIN_TAGS:
+            # SafeLoader would refuse these when it builds them; we build collections
+            # ourselves, so refuse explicitly rather than silently drop the tag.
+            raise LoadError(_mark_problem(self.positions.file, node.start_mark,
+                                          f"YAML tag {node.tag!r} is not allowed", path))
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
@@ -133,9 +151,7 @@ def load_yaml(text: str, file: str | None = None) -> tuple[Any, Positions]:
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            what = exc.problem or exc.context or "malformed YAML"
-            raise LoadError(_mark_problem(file, mark, f"not valid YAML: {what}")) from None
+            raise LoadError(_yaml_problem(file, exc)) from None
         except yaml.YAMLError as exc:
             raise LoadError(Problem(f"not valid YAML: {exc}", file=file)) from None
         except RecursionError:
@@ -145,8 +161,7 @@ def load_yaml(text: str, file: str | None = None) -> tuple[Any, Positions]:
         try:
             value = _Builder(loader, positions).build(node, (), 0)
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            raise LoadError(_mark_problem(file, mark, f"not valid YAML: {exc.problem}")) from None
+            raise LoadError(_yaml_problem(file, exc)) from None
         except RecursionError:
             raise LoadError(Problem(f"nested deeper than {MAX_DEPTH} levels", file=file)) from None
         return value, positions

@@ -1,0 +1,111 @@
+"""The ``icprules`` command.
+
+Exit status: 0 no error finding, 1 error findings, 2 the document or a rule file
+cannot be read (the message goes to stderr; never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import formats
+from .api import check
+from .errors import IcpRulesError
+from .rule_schema import schema_text
+from .rules import RuleSet, load_rules
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="icprules", description="Check China ICP Recordal (ICP备案) applications.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def rule_options(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--rules", action="append", default=[], metavar="PATH",
+                        help="extra rule pack file or folder (repeatable; later packs replace rules by id)")
+        sp.add_argument("--data", action="append", default=[], metavar="DIR",
+                        help="folder of data files overriding the built-in ones by name (repeatable)")
+        sp.add_argument("--no-builtin", action="store_true", help="do not load the built-in rule packs")
+
+    c = sub.add_parser("check", help="check an application document (YAML or JSON)")
+    c.add_argument("file", help="the application document; '-' reads standard input")
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument("--lang", choices=["zh", "en"], default="en")
+    c.add_argument("--today", type=_date, help="the date to check on (default: today)")
+    rule_options(c)
+
+    r = sub.add_parser("rules", help="list the loaded rules")
+    r.add_argument("--lang", choices=["zh", "en"], default="en")
+    rule_options(r)
+
+    sub.add_parser("rule-schema", help="print the JSON Schema of rule pack files")
+    return p
+
+
+def _load(args: argparse.Namespace) -> RuleSet:
+    return load_rules(*args.rules, builtin=not args.no_builtin, data=args.data)
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "rule-schema":
+            out.write(schema_text())
+            return 0
+        ruleset = _load(args)
+        if args.command == "rules":
+            return _list_rules(ruleset, args.lang, out)
+        return _check(ruleset, args, out)
+    except IcpRulesError as exc:
+        err.write(f"icprules: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _check(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
+    source: str | Path
+    if args.file == "-":
+        source = sys.stdin.read()
+    else:
+        source = Path(args.file)
+        if not source.is_file():
+            raise _NotFound(args.file)
+    report = check(source, today=args.today, rules=ruleset)
+    titles = ruleset.data.files.get("sources", {}).get("documents", {})
+    if args.format == "json":
+        out.write(formats.json_text(report))
+    else:
+        out.write(formats.text(report, lang=args.lang, name=None if args.file == "-" else args.file,
+                               titles=titles))
+    return 0 if report.ok else 1
+
+
+class _NotFound(IcpRulesError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no such file: {name}")
+
+
+def _list_rules(ruleset: RuleSet, lang: str, out: TextIO) -> int:
+    width = max((len(r.id) for r in ruleset.rules), default=10)
+    for rule in ruleset.rules:
+        title = rule.title.get(lang) or rule.message.get(lang, "")
+        out.write(f"{rule.id:<{width}}  {rule.severity:<7}  {title}\n")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Output formats of a report: small functions over the same :class:`Report`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .report import SEVERITY_ORDER, Report
+
+_LABELS = {
+    "zh": {"error": "错误", "warning": "警告", "info": "提示", "errors": "错误", "warnings": "警告",
+           "infos": "提示", "ok": "通过：没有错误",
+           "not_ok": "未通过", "source": "依据", "none": "没有发现问题。"},
+    "en": {"error": "ERROR", "warning": "WARNING", "info": "INFO", "errors": "errors", "warnings": "warnings",
+           "infos": "notes", "ok": "OK: no errors",
+           "not_ok": "NOT OK", "source": "source", "none": "No findings."},
+}
+
+
+def cite(source: Mapping[str, Any], titles: Mapping[str, Any] | None = None, lang: str = "en") -> str:
+    """A citation as one line: document title, section, item."""
+    doc = source.get("doc", "")
+    title = doc
+    if titles and doc in titles:
+        title = titles[doc].get("title", {}).get(lang, doc)
+    out = f"{title}, {source.get('section', '')}"
+    if source.get("item") not in (None, ""):
+        out += f" ({source['item']})" if lang == "en" else f"（{source['item']}）"
+    return out
+
+
+def text(report: Report, *, lang: str = "en", name: str | None = None,
+         titles: Mapping[str, Any] | None = None) -> str:
+    labels = _LABELS.get(lang, _LABELS["en"])
+    counts = report.summary()
+    head = labels["ok"] if report.ok else labels["not_ok"]
+    sep = "，" if lang == "zh" else ", "
+    tally = sep.join(f"{counts[s]} {labels[s + 's']}" for s in SEVERITY_ORDER)
+    lines = [f"{name + ': ' if name else ''}{head} ({tally})"]
+    if not report.findings:
+        lines.append(labels["none"])
+    for severity in SEVERITY_ORDER:
+        group = [f for f in report.findings if f.severity == severity]
+        if not group:
+            continue
+        lines.append("")
+        lines.append(f"{labels[severity]} ({len(group)})")
+        for f in group:
+            lines.append(f"  {f.path or '(document)'}  [{f.rule}]")
+            lines.append(f"    {f.message.get(lang) or f.message.get('en', '')}")
+            for s in f.source:
+                lines.append(f"    {labels['source']}: {cite(s, titles, lang)}")
+    for key, value in report.extra.items():
+        lines.append("")
+        lines.append(f"{key}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+def json_text(report: Report) -> str:
+    return report.to_json() + "\n"

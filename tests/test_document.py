@@ -1,0 +1,120 @@
+"""Reading applications: every accepted form, and clear located errors for the rest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import icprules
+from conftest import EXAMPLES, base, run
+
+
+@pytest.mark.parametrize("name", ["website-application.yaml", "app-application.yaml"])
+def test_examples_accepted_as_yaml_json_and_dict(name: str, tmp_path: Path) -> None:
+    path = EXAMPLES / name
+    from_file = icprules.read_document(path)
+    as_json = json.dumps(from_file.data, ensure_ascii=False, default=str)
+    (tmp_path / "doc.json").write_text(as_json, encoding="utf-8")
+    from_json = icprules.read_document(tmp_path / "doc.json")
+    from_text = icprules.read_document(path.read_text(encoding="utf-8"))
+    from_dict = icprules.read_document(base(name.split("-")[0]))
+    assert from_file.model == from_text.model == from_dict.model
+    # JSON has no date type: the same document, with dates as text.
+    assert from_json.model.entity.name == from_file.model.entity.name
+    assert run(tmp_path / "doc.json", base_dir=EXAMPLES).ok
+
+
+def test_base_dir_defaults_to_the_documents_folder() -> None:
+    doc = icprules.read_document(EXAMPLES / "website-application.yaml")
+    assert doc.base_dir == EXAMPLES.resolve()
+
+
+def test_nothing_the_user_wrote_is_dropped(website: dict[str, Any]) -> None:
+    website["entity"]["x_portal_ref"] = "A-17"
+    website["services"][0]["custom"] = {"k": [1, 2]}
+    doc = icprules.read_document(website)
+    assert doc.data["entity"]["x_portal_ref"] == "A-17"
+    assert doc.data["services"][0]["custom"] == {"k": [1, 2]}
+    assert "account" in doc.data and "submitted_on" in doc.data
+
+
+def test_unquoted_numbers_are_taken_as_text(website: dict[str, Any]) -> None:
+    website["entity"]["principal"]["phone"] = 13800138000
+    doc = icprules.read_document(website)
+    assert doc.data["entity"]["principal"]["phone"] == "13800138000"
+
+
+def _error(source: Any) -> icprules.DocumentError:
+    with pytest.raises(icprules.DocumentError) as info:
+        icprules.read_document(source)
+    return info.value
+
+
+def test_malformed_yaml_names_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("format: icprules/application/v1\nentity:\n  name: [unclosed\n", encoding="utf-8")
+    err = _error(path)
+    (problem,) = err.problems
+    assert problem.file == str(path) and problem.line is not None
+    assert "not valid YAML" in problem.message
+    assert str(path) in str(err)
+
+
+def test_malformed_json_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{"format": "icprules/application/v1",\n "entity": }', encoding="utf-8")
+    (problem,) = _error(path).problems
+    assert problem.line == 2 and "not valid JSON" in problem.message
+
+
+def test_missing_entity(website: dict[str, Any]) -> None:
+    del website["entity"]
+    (problem,) = _error(website).problems
+    assert problem.path == "entity" and "missing" in problem.message
+
+
+def test_list_where_a_mapping_is_due_is_located() -> None:
+    text = "format: icprules/application/v1\nentity:\n  principal: [a, b]\n"
+    (problem,) = _error(text).problems
+    assert problem.path == "entity.principal"
+    assert problem.line == 3
+    assert "expected a mapping" in problem.message
+
+
+def test_unknown_format(website: dict[str, Any]) -> None:
+    website["format"] = "icprules/application/v9"
+    (problem,) = _error(website).problems
+    assert problem.path == "format" and "unknown format" in problem.message
+
+
+def test_unknown_service_type(website: dict[str, Any]) -> None:
+    website["services"][0]["type"] = "wesbite"
+    (problem,) = _error(website).problems
+    assert problem.path == "services[0].type" or problem.path == "services[0]"
+    assert "wesbite" in problem.message
+
+
+def test_duplicate_keys_are_an_error_not_a_silent_overwrite() -> None:
+    text = "format: icprules/application/v1\nentity:\n  name: A\n  name: B\n"
+    (problem,) = _error(text).problems
+    assert "duplicate key 'name'" in problem.message and problem.line == 4
+
+
+def test_non_utf8_file(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes("format: icprules/application/v1\nentity:\n  name: 北京\n".encode("gbk"))
+    (problem,) = _error(path).problems
+    assert "UTF-8" in problem.message
+
+
+def test_missing_file_is_a_document_error() -> None:
+    (problem,) = _error("no/such/application.yaml").problems
+    assert "cannot read file" in problem.message
+
+
+def test_not_a_mapping() -> None:
+    (problem,) = _error("- just\n- a list\n").problems
+    assert "mapping" in problem.message

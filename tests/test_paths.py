@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from icprules import paths
+
+keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=8)
+segments = st.lists(st.one_of(keys, st.integers(0, 50)), max_size=6).filter(
+    lambda s: not s or isinstance(s[0], str))
+
+
+@given(segments)
+def test_format_then_parse_is_identity(segs: list[str | int]) -> None:
+    assert paths.parse(paths.format_path(segs)) == tuple(segs)
+
+
+def test_parse_examples() -> None:
+    assert paths.parse("services[0].platforms[1].bundle_id") == ("services", 0, "platforms", 1, "bundle_id")
+    assert paths.parse("services[*].name") == ("services", paths.ANY, "name")
+    assert paths.parse("") == () and paths.parse(".") == ()
+
+
+@pytest.mark.parametrize("bad", ["a..b", "a.", "a[x]", "a.[0]", "[", "a]b"])
+def test_bad_paths(bad: str) -> None:
+    with pytest.raises(paths.PathSyntaxError):
+        paths.parse(bad)
+
+
+def test_expand_in_document_order_and_skips_missing() -> None:
+    doc = {"services": [{"name": "a"}, {}, {"name": "c"}, None]}
+    found = list(paths.expand(doc, paths.parse("services[*].name")))
+    assert found == [(("services", 0, "name"), "a"), (("services", 2, "name"), "c")]
+    assert paths.get(doc, ("services", 9)) is paths.MISSING
+    assert paths.get(doc, ("services", 0, "name", "x")) is paths.MISSING
+
+
+def test_sort_key_orders_indices_numerically() -> None:
+    texts = ["services[10].name", "services[2].name", "entity.name"]
+    assert sorted(texts, key=paths.sort_key_text) == ["entity.name", "services[2].name", "services[10].name"]

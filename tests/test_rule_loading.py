@@ -1,0 +1,188 @@
+"""Rule packs: schema validation with located errors, layering, data overrides, pickling."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import icprules
+from conftest import run
+from icprules.data import BUILTIN_DATA
+from icprules.rule_schema import schema_text
+
+SCHEMA_FILE = Path(icprules.__file__).parent / "schema" / "rule-file.schema.json"
+
+GOOD_RULE = """\
+format: icprules/rules/v1
+pack: extra
+rules:
+  - id: extra.beijing-only
+    severity: error
+    assert: {fact: province, equals: BJ}
+    path: entity.province
+    message: {zh: 仅受理北京。, en: "Beijing only, not {value}."}
+    source: {doc: nwcd-website-guide, section: "Third"}
+"""
+
+
+def _pack(tmp_path: Path, text: str, name: str = "pack.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def _load_error(tmp_path: Path, text: str) -> icprules.Problem:
+    path = _pack(tmp_path, text)
+    with pytest.raises(icprules.RuleFileError) as info:
+        icprules.load_rules(path)
+    problem = info.value.problems[0]
+    assert problem.file == str(path), "a rule file error names the file"
+    return problem
+
+
+def test_committed_schema_matches_the_registry() -> None:
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
+        "regenerate with: icprules rule-schema > src/icprules/schema/rule-file.schema.json"
+    )
+
+
+def test_every_builtin_pack_validates_against_the_published_schema() -> None:
+    import jsonschema
+    import yaml
+
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    for path in sorted((Path(icprules.__file__).parent / "rules").glob("*.yaml")):
+        jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
+
+
+def test_custom_pack_adds_a_rule(tmp_path: Path, website: dict[str, Any]) -> None:
+    rules = icprules.load_rules(_pack(tmp_path, GOOD_RULE))
+    assert "extra.beijing-only" in rules.ids
+    assert run(website, rules=rules).by_rule("extra.beijing-only") == ()
+    website["entity"]["province"] = "上海"
+    (finding,) = run(website, rules=rules).by_rule("extra.beijing-only")
+    assert finding.path == "entity.province" and finding.message["en"] == "Beijing only, not 上海."
+
+
+def test_custom_pack_replaces_a_rule_by_id(tmp_path: Path, website: dict[str, Any]) -> None:
+    text = GOOD_RULE.replace("extra.beijing-only", "eligibility.province-supported").replace(
+        "severity: error", "severity: warning")
+    rules = icprules.load_rules(_pack(tmp_path, text))
+    assert rules.ids.count("eligibility.province-supported") == 1
+    assert rules.rule("eligibility.province-supported").severity == "warning"
+
+
+def test_custom_pack_disables_a_rule(tmp_path: Path, website: dict[str, Any]) -> None:
+    text = "format: icprules/rules/v1\npack: relax\nrules: []\ndisable: [eligibility.no-personal-filing]\n"
+    rules = icprules.load_rules(_pack(tmp_path, text))
+    website["entity"]["nature"] = "individual"
+    assert "eligibility.no-personal-filing" not in rules.ids
+    assert run(website, rules=rules).by_rule("eligibility.no-personal-filing") == ()
+
+
+def test_a_data_change_changes_the_outcome_without_code(tmp_path: Path, website: dict[str, Any]) -> None:
+    """The proof that rules are data: Beijing becomes unsupported by editing a copy of a data file."""
+    assert run(website).ok
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    original = (BUILTIN_DATA / "providers.yaml").read_text(encoding="utf-8")
+    edited = original.replace("unsupported_provinces: [XZ, QH]", "unsupported_provinces: [XZ, QH, BJ]")
+    assert edited != original
+    (data_dir / "providers.yaml").write_text(edited, encoding="utf-8")
+    report = run(website, rules=icprules.load_rules(data=[data_dir]))
+    assert [f.rule for f in report.errors] == ["eligibility.province-supported"]
+
+
+def test_rule_set_pickles_and_gives_the_same_findings(website: dict[str, Any]) -> None:
+    rules = icprules.default_rules()
+    clone = pickle.loads(pickle.dumps(rules))
+    website["entity"]["province"] = "XZ"
+    website["entity"]["nature"] = "individual"
+    assert run(website, rules=clone).findings == run(website, rules=rules).findings
+    assert run(website, rules=clone).findings
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        (GOOD_RULE.replace("severity: error", "severity: fatal"), 5, "'fatal' is not one of"),
+        (GOOD_RULE.replace("    path: entity.province\n", "    path: entity.province\n    colour: red\n"), 4,
+         "'colour'"),
+        (GOOD_RULE.replace("{fact: province, equals: BJ}", "{fact: province, equal: BJ}"), 6, "'equal'"),
+        (GOOD_RULE.replace("{fact: province, equals: BJ}", "{check: no_such_check}"), 6, "no_such_check"),
+        (GOOD_RULE.replace("{fact: province, equals: BJ}", "{field: name, in: {data: providers.nope}}"), 6,
+         "has no key 'nope'"),
+        (GOOD_RULE.replace("{fact: province, equals: BJ}", "{fact: planet, equals: BJ}"), 6,
+         "unknown fact 'planet'"),
+        (GOOD_RULE.replace("{fact: province, equals: BJ}", "{field: name, matches: '(['}"), 6,
+         "bad regular expression"),
+        (GOOD_RULE.replace("doc: nwcd-website-guide", "doc: hearsay"), 9, "unknown source document 'hearsay'"),
+        (GOOD_RULE.replace("    severity: error\n", "    severity: error\n    severity: info\n"), 6,
+         "duplicate key 'severity'"),
+        (GOOD_RULE.replace("extra.beijing-only", "Beijing Only"), 4, "does not match"),
+        (GOOD_RULE.replace("path: entity.province", "path: 'entity..province'"), 7, "bad field path"),
+        (GOOD_RULE + "  - id: [unclosed\n", 11, "flow sequence that starts at line 10"),
+    ],
+    ids=["severity", "unknown-key", "unknown-operator", "unknown-check", "unknown-data", "unknown-fact",
+         "bad-regex", "unknown-source", "duplicate-key", "bad-id", "bad-path", "bad-yaml"],
+)
+def test_broken_rule_file_names_file_line_and_problem(tmp_path: Path, text: str, line: int, words: str) -> None:
+    problem = _load_error(tmp_path, text)
+    assert words in problem.message, problem.message
+    assert problem.line == line, str(problem)
+
+
+def test_broken_data_file_is_a_rule_file_error(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "providers.yaml").write_text("providers: {}\n", encoding="utf-8")
+    with pytest.raises(icprules.RuleFileError, match="needs 'meta' with 'source' and 'as_of'"):
+        icprules.load_rules(data=[data_dir])
+
+
+def test_fact_cycle_is_reported(tmp_path: Path) -> None:
+    text = """\
+    format: icprules/rules/v1
+    pack: cyc
+    facts:
+      a: {value: {fact: b}}
+      b: {value: {fact: a}}
+    rules: []
+    """
+    problem = _load_error(tmp_path, text)
+    assert "cycle" in problem.message
+
+
+def test_rule_packs_cannot_run_code(tmp_path: Path) -> None:
+    text = GOOD_RULE.replace("    path: entity.province\n", "    path: !!python/object/apply:os.system [echo hi]\n")
+    problem = _load_error(tmp_path, text)
+    assert "not allowed" in problem.message and problem.line == 7
+    scalar = GOOD_RULE.replace("    path: entity.province\n", "    path: !!python/name:os.system ''\n")
+    assert "not valid YAML" in _load_error(tmp_path, scalar).message
+
+
+def test_message_placeholders_do_not_reach_python_attributes(tmp_path: Path, website: dict[str, Any]) -> None:
+    text = GOOD_RULE.replace('"Beijing only, not {value}."', '"{value.__class__} {path.upper}"')
+    website["entity"]["province"] = "SH"
+    (finding,) = run(website, rules=icprules.load_rules(_pack(tmp_path, text))).by_rule("extra.beijing-only")
+    assert finding.message["en"] == "{value.__class__} {path.upper}"
+
+
+def test_folder_of_packs_loads_in_name_order(tmp_path: Path) -> None:
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    _pack(folder, GOOD_RULE, "a.yaml")
+    _pack(folder, GOOD_RULE.replace("severity: error", "severity: info"), "b.yaml")
+    assert icprules.load_rules(folder).rule("extra.beijing-only").severity == "info"
+
+
+def test_builtin_packs_and_data_are_shipped_in_the_package() -> None:
+    pkg = Path(icprules.__file__).parent
+    assert list((pkg / "rules").glob("*.yaml")) and (pkg / "data" / "provinces.yaml").is_file()
+    shutil.disk_usage(pkg)  # the folder exists on disk (editable install or wheel)
