@@ -614,8 +614,10 @@ class Compiler:
         w = (*where, op)
         right: Any
         if op == "matches":
+            if isinstance(arg, Mapping) and set(arg) == {"data"}:
+                arg = self.data_ref(arg["data"], (*w, "data"))
             if not isinstance(arg, str):
-                raise CompileError("'matches' takes a regular expression", w)
+                raise CompileError("'matches' takes a regular expression (or {data: REF} naming one)", w)
             try:
                 right = re.compile(arg)
             except re.error as exc:
@@ -623,7 +625,15 @@ class Compiler:
         elif op == "length":
             if not isinstance(arg, Mapping) or not set(arg) <= {"min", "max"} or not arg:
                 raise CompileError("'length' takes {min: N, max: N}", w)
-            right = (arg.get("min"), arg.get("max"))
+            bounds = []
+            for key in ("min", "max"):
+                bound = arg.get(key)
+                if isinstance(bound, Mapping) and set(bound) == {"data"}:
+                    bound = self.data_ref(bound["data"], (*w, key, "data"))
+                if bound is not None and (not isinstance(bound, int) or isinstance(bound, bool) or bound < 0):
+                    raise CompileError(f"'length' {key} must be a whole number", (*w, key))
+                bounds.append(bound)
+            right = (bounds[0], bounds[1])
         elif op == "is":
             if arg not in TYPE_NAMES:
                 raise CompileError(f"'is' takes one of: {', '.join(TYPE_NAMES)}", w)

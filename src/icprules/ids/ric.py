@@ -1,0 +1,75 @@
+"""Resident identity card number (居民身份证号码, GB 11643-1999), and the 18-digit
+residence permits of Hong Kong, Macau and Taiwan residents, which share its layout.
+
+>>> validate('11010519491231002X')
+'11010519491231002X'
+>>> validate('310115199001010010')  # Pudong (created 1993) on an ID of someone born in 1990
+'310115199001010010'
+>>> region_doubt('310115199001010010') is not None
+True
+
+``stdnum.cn.ric.validate`` checks the address code against the divisions that
+existed in the holder's birth year. Real cards re-issued after a district was
+created (Pudong 310115 for anyone born before 1993, Chongqing 500101) and the
+810000/820000/830000 prefixes of residence permits fail that check although their
+checksum and date are right. So the checksum and birth date decide validity here;
+the region check is a separate doubt that rules report as a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from stdnum.cn import ric as _stdnum_ric
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+#: Address prefixes of the residence permits for HK, Macau and Taiwan residents.
+RESIDENCE_PERMIT_PREFIXES = ("810000", "820000", "830000")
+
+
+def compact(number: str) -> str:
+    return str(_stdnum_ric.compact(number))
+
+
+def validate(number: str) -> str:
+    """Check length, digits, check character and birth date; return the compact form."""
+    number = compact(number)
+    if len(number) != 18:
+        raise InvalidLength()
+    if not number[:17].isdigit() or not number[:17].isascii():
+        raise InvalidFormat()
+    if number[-1] != _stdnum_ric.calc_check_digit(number):
+        raise InvalidChecksum()
+    birth_date(number)
+    return number
+
+
+def is_valid(number: str) -> bool:
+    try:
+        return bool(validate(number))
+    except ValidationError:
+        return False
+
+
+def birth_date(number: str) -> dt.date:
+    """The birth date; ``InvalidComponent`` when it is not a real date."""
+    value = _stdnum_ric.get_birth_date(compact(number))
+    if not isinstance(value, dt.date):  # pragma: no cover - stdnum always returns a date
+        raise InvalidComponent()
+    return value
+
+
+def region_doubt(number: str) -> str | None:
+    """Why the address code looks unknown for the birth year, or ``None``."""
+    number = compact(number)
+    if number.startswith(RESIDENCE_PERMIT_PREFIXES):
+        return None
+    try:
+        _stdnum_ric.get_birth_place(number)
+    except ValidationError:
+        return f"address code {number[:6]} is not a known division for birth year {number[6:10]}"
+    return None
+
+
+__all__ = ["InvalidChecksum", "InvalidComponent", "InvalidFormat", "InvalidLength", "birth_date", "compact",
+           "is_valid", "region_doubt", "validate"]

@@ -1,0 +1,83 @@
+"""Unified Social Credit Code (统一社会信用代码, GB 32100-2015).
+
+>>> validate('91110000600037341L')
+'91110000600037341L'
+>>> validate('N2110105MA01C3UX47')  # a rural collective: stdnum rejects the leading N
+'N2110105MA01C3UX47'
+>>> registration_doubt('Z1110000600037341L') is not None
+True
+
+``stdnum.cn.uscc.validate`` requires positions 1-8 to be digits, so it refuses real
+codes whose registration authority is A (CMC), N (agriculture) or Y (other). We keep
+its check-character computation, which is right for every code, and check the
+layout ourselves; whether the first two characters form a known authority/category
+pair is a separate, softer question (:func:`registration_doubt`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum.cn import uscc as _stdnum_uscc
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_FORMAT = re.compile(rf"^[{ALPHABET}]{{2}}[0-9]{{6}}[{ALPHABET}]{{10}}$")
+
+#: Registration authority (position 1) -> known entity categories (position 2), GB 32100-2015.
+AUTHORITIES: dict[str, str] = {
+    "1": "123459",  # 机构编制: 机关, 事业单位, 中央编办直接管理机构编制的群众团体, 其他
+    "2": "19",  # 外交
+    "3": "12345",  # 司法行政: 律师执业机构, 公证处, 基层法律服务所, 司法鉴定机构, 仲裁委员会
+    "4": "19",  # 文化
+    "5": "1239",  # 民政: 社会团体, 民办非企业单位, 基金会, 其他
+    "6": "129",  # 旅游
+    "7": "129",  # 宗教
+    "8": "19",  # 工会
+    "9": "123",  # 工商: 企业, 个体工商户, 农民专业合作社
+    "A": "19",  # 中央军委改革和编制办公室
+    "N": "1239",  # 农业: 集体经济组织
+    "Y": "1",  # 其他
+}
+
+
+def compact(number: str) -> str:
+    """Remove spaces and dashes and upper-case."""
+    return re.sub(r"[\s\-]", "", number).upper()
+
+
+def calc_check_digit(number: str) -> str:
+    """Check character of the first 17 characters."""
+    return str(_stdnum_uscc.calc_check_digit(number[:17]))
+
+
+def validate(number: str) -> str:
+    """Check length, layout and check character; return the compact form."""
+    number = compact(number)
+    if len(number) != 18:
+        raise InvalidLength()
+    if not _FORMAT.match(number):
+        raise InvalidFormat()
+    if number[-1] != calc_check_digit(number):
+        raise InvalidChecksum()
+    return number
+
+
+def is_valid(number: str) -> bool:
+    try:
+        return bool(validate(number))
+    except (InvalidLength, InvalidFormat, InvalidChecksum):
+        return False
+
+
+def registration_doubt(number: str) -> str | None:
+    """Why the authority/category pair looks unknown, or ``None`` when it is known."""
+    number = compact(number)
+    if len(number) < 2:
+        return "too short"
+    authority, category = number[0], number[1]
+    if authority not in AUTHORITIES:
+        return f"unknown registration authority {authority!r}"
+    if category not in AUTHORITIES[authority]:
+        return f"unknown entity category {category!r} for authority {authority!r}"
+    return None

@@ -1,0 +1,107 @@
+"""APP characteristic information: hex fingerprints and signing certificates (cryptography)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from ..conditions import Env
+from ..paths import MISSING
+from ..registry import check, transform
+from .files import resolve_inside
+
+_SEPARATORS = re.compile(r"[\s:\-]")
+
+
+def normalise_hex(text: str) -> str:
+    """Upper-case hex with colons, spaces and dashes removed (``c6:f1`` -> ``C6F1``). Idempotent."""
+    out = _SEPARATORS.sub("", text).upper()
+    return out[2:] if out.startswith("0X") else out
+
+
+@transform("hex", doc={"zh": "十六进制规范形式：去掉冒号、空格和横线，转为大写",
+                       "en": "canonical hex: colons, spaces and dashes removed, upper case"})
+def _hex(value: Any, _params: Any) -> Any:
+    return normalise_hex(value) if isinstance(value, str) else MISSING
+
+
+@dataclass(frozen=True)
+class SigningCertificate:
+    modulus_hex: str
+    md5: str
+    sha1: str
+    sha256: str
+
+
+MAX_CERT_BYTES = 64 * 1024
+
+
+def read_certificate(data: bytes) -> SigningCertificate:
+    """Parse a PEM or DER X.509 certificate; ``ValueError`` when it is neither or not RSA."""
+    if len(data) > MAX_CERT_BYTES:
+        raise ValueError("file too large for a certificate")
+    cert = x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
+    key = cert.public_key()
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise ValueError("the certificate's key is not RSA, so it has no modulus to file as the public key")
+    der = cert.public_bytes(Encoding.DER)
+    return SigningCertificate(
+        modulus_hex=format(key.public_numbers().n, "X"),
+        md5=hashlib.md5(der).hexdigest().upper(),  # noqa: S324 - MIIT asks for this fingerprint
+        sha1=hashlib.sha1(der).hexdigest().upper(),  # noqa: S324
+        sha256=hashlib.sha256(der).hexdigest().upper(),
+    )
+
+
+def _load(value: Any, env: Env) -> SigningCertificate | str:
+    if not isinstance(value, str):
+        return "not a file path"
+    path = resolve_inside(value, env.base_dir)
+    if isinstance(path, str):
+        return path
+    try:
+        return read_certificate(path.read_bytes())
+    except (ValueError, OSError) as exc:
+        return f"not a readable PEM or DER certificate ({str(exc)[:120]})"
+
+
+@check("signing_certificate", doc={"zh": "签名证书文件可读（PEM 或 DER 格式的 RSA 证书）",
+                                   "en": "the signing certificate file is readable (an RSA certificate, PEM or DER)"})
+def _signing_certificate(value: Any, _params: Any, env: Env) -> Any:
+    found = _load(value, env)
+    return (True, {}) if isinstance(found, SigningCertificate) else (False, {"why": found})
+
+
+@check(
+    "certificate_matches",
+    params={"type": "object", "required": ["certificate"], "additionalProperties": False,
+            "properties": {"certificate": {"type": "string", "description": "field path of the certificate file"},
+                           "what": {"enum": ["public_key", "fingerprint"]}}},
+    doc={"zh": "填写的公钥或签名MD5（iOS 也可为 SHA-1）与签名证书计算所得一致",
+         "en": "the public key or signature MD5 (SHA-1 also on iOS) equals what the signing certificate gives"},
+)
+def _certificate_matches(value: Any, params: Any, env: Env) -> Any:
+    if not isinstance(value, dict):
+        return True
+    found = _load(value.get(params["certificate"]), env) if value.get(params["certificate"]) else None
+    if not isinstance(found, SigningCertificate):
+        return True  # absent or unreadable: other rules say so
+    if params.get("what", "public_key") == "public_key":
+        given = value.get("public_key")
+        if not isinstance(given, str) or not given.strip():
+            return False, {"expected": found.modulus_hex}
+        return normalise_hex(given).lstrip("0") == found.modulus_hex.lstrip("0"), {"expected": found.modulus_hex}
+    given = value.get("signature_md5")
+    if not isinstance(given, str) or not given.strip():
+        return False, {"expected": found.md5}
+    return normalise_hex(given) in (found.md5, found.sha1), {"expected": found.md5}
+
+
+__all__ = ["SigningCertificate", "normalise_hex", "read_certificate"]
+

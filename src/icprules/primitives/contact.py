@@ -1,0 +1,72 @@
+"""Phone numbers (phonenumbers) and e-mail addresses (email-validator, no network)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from ..conditions import Env
+from ..registry import check, transform
+
+_KINDS = {
+    "mobile": {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE},
+    "fixed_line": {phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE},
+}
+
+
+def normalise_phone(value: str, region: str = "CN") -> str | None:
+    """E.164 form of a number, or None when it cannot be parsed. Idempotent on its output."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+@check(
+    "phone",
+    params={"type": "object", "additionalProperties": False,
+            "properties": {"region": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                           "kinds": {"type": "array", "items": {"enum": sorted(_KINDS)}, "minItems": 1}}},
+    doc={"zh": "电话号码有效，且属于指定地区和类型（手机或固定电话）",
+         "en": "a valid phone number of the given region and kinds (mobile or fixed line)"},
+)
+def _phone(value: Any, params: Any, _env: Env) -> Any:
+    region = params.get("region", "CN")
+    if not isinstance(value, str) or len(value) > 40:
+        return False
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(number):
+        return False
+    if phonenumbers.region_code_for_number(number) != region:
+        return False
+    kinds = params.get("kinds")
+    if kinds:
+        allowed = set().union(*(_KINDS[k] for k in kinds))
+        if phonenumbers.number_type(number) not in allowed:
+            return False
+    return True
+
+
+@transform("phone_e164", doc={"zh": "电话号码的 E.164 规范形式（按中国号码解析）",
+                              "en": "the E.164 form of a phone number (parsed as a Chinese number)"})
+def _phone_e164(value: Any, _params: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return normalise_phone(value) or value.strip()
+
+
+@check("email", doc={"zh": "电子邮箱地址语法正确（不联网查询）", "en": "e-mail address syntax (no network look-up)"})
+def _email(value: Any, _params: Any, _env: Env) -> Any:
+    if not isinstance(value, str) or len(value) > 320:
+        return False
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True

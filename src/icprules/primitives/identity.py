@@ -1,0 +1,106 @@
+"""Identity numbers and document validity dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+from ..conditions import Env
+from ..ids import ric, uscc
+from ..registry import check
+
+_WHY_ZH = {InvalidLength: "位数不对（应为18位）", InvalidFormat: "含有不允许的字符",
+           InvalidChecksum: "校验位不对", InvalidComponent: "出生日期不存在"}
+_WHY_EN = {InvalidLength: "wrong length (18 characters expected)", InvalidFormat: "characters that are not allowed",
+           InvalidChecksum: "the check character does not match", InvalidComponent: "the birth date does not exist"}
+
+
+def _why(exc: ValidationError) -> dict[str, str]:
+    kind = type(exc)
+    return {"why_zh": _WHY_ZH.get(kind, "格式不对"), "why_en": _WHY_EN.get(kind, "malformed")}
+
+
+@check("uscc", doc={"zh": "统一社会信用代码（GB 32100-2015）：18位、字符集与校验位",
+                    "en": "Unified Social Credit Code (GB 32100-2015): 18 characters, alphabet and check character"})
+def _uscc(value: Any, _params: Any, _env: Env) -> Any:
+    if not isinstance(value, str):
+        return False, {"why_zh": "应为文本", "why_en": "not text"}
+    try:
+        uscc.validate(value)
+    except ValidationError as exc:
+        return False, _why(exc)
+    return True
+
+
+@check("uscc_registration", doc={"zh": "统一社会信用代码前两位是已知的登记管理部门和机构类别",
+                                 "en": "the first two characters of a USCC are a known authority and category"})
+def _uscc_registration(value: Any, _params: Any, _env: Env) -> Any:
+    if not isinstance(value, str) or not uscc.is_valid(value):
+        return True  # a malformed code is the checksum rule's finding, not this one's
+    doubt = uscc.registration_doubt(value)
+    return (True, {}) if doubt is None else (False, {"doubt": doubt})
+
+
+@check("resident_id", doc={"zh": "18位居民身份证号码（含港澳台居民居住证）：校验位与出生日期（GB 11643-1999）",
+                           "en": "18-digit resident ID number (also HK/Macau/Taiwan residence permits): "
+                                 "check character and birth date (GB 11643-1999)"})
+def _resident_id(value: Any, _params: Any, _env: Env) -> Any:
+    if not isinstance(value, str):
+        return False, {"why_zh": "应为文本", "why_en": "not text"}
+    try:
+        ric.validate(value)
+    except ValidationError as exc:
+        return False, _why(exc)
+    return True
+
+
+@check("resident_id_region", doc={"zh": "身份证号码前6位是出生年份时已有的行政区划",
+                                  "en": "the first six digits of an ID number are a division that existed "
+                                        "in the birth year"})
+def _resident_id_region(value: Any, _params: Any, _env: Env) -> Any:
+    if not isinstance(value, str) or not ric.is_valid(value):
+        return True
+    doubt = ric.region_doubt(value)
+    return (True, {}) if doubt is None else (False, {"doubt": doubt})
+
+
+def as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+_LONG_TERM = {"long_term", "长期"}
+
+
+@check("date_or_long_term", doc={"zh": "日期（YYYY-MM-DD）或 long_term（长期）",
+                                 "en": "a date (YYYY-MM-DD) or long_term"})
+def _date_or_long_term(value: Any, _params: Any, _env: Env) -> Any:
+    return (isinstance(value, str) and value.strip() in _LONG_TERM) or as_date(value) is not None
+
+
+@check(
+    "valid_on",
+    params={"type": "object", "additionalProperties": False,
+            "properties": {"days_after": {"type": "integer", "minimum": 0,
+                                          "description": "must still be valid this many days after today"}}},
+    doc={"zh": "证件在检查日（加若干天）仍然有效；long_term 永远有效",
+         "en": "the document is still valid on the check date (plus some days); long_term always is"},
+)
+def _valid_on(value: Any, params: Any, env: Env) -> Any:
+    if isinstance(value, str) and value.strip() in _LONG_TERM:
+        return True
+    day = as_date(value)
+    if day is None:
+        return True  # unreadable dates are date_or_long_term's finding
+    limit = env.today + dt.timedelta(days=int(params.get("days_after", 0)))
+    return day >= limit, {"expires": day.isoformat(), "days_left": (day - env.today).days}

@@ -1,0 +1,181 @@
+"""Names: banned terms, Chinese character counts, relation to the entity, uniqueness."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from ..conditions import Env
+from ..data import DataStore
+from ..paths import MISSING, expand, parse
+from ..registry import check, transform
+from .text import fold
+
+
+def is_han(ch: str) -> bool:
+    return "CJK UNIFIED IDEOGRAPH" in unicodedata.name(ch, "") or "\u3400" <= ch <= "\u9fff"
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def compact(text: str) -> tuple[str, list[bool]]:
+    """The folded letters and digits of a name, and where a word starts in it.
+
+    Separators (spaces, punctuation, symbols, zero-width characters) are dropped so that
+    "Chi na" and "中\u200b国" read as "china" and "中国". A word starts after a dropped
+    separator, at a lower-to-upper case change ("ILoveChina"), or where Latin follows
+    a non-Latin character, so "China" inside "Machina" is not a match.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    out: list[str] = []
+    starts: list[bool] = []
+    pending = True
+    prev = ""
+    for ch in text:
+        if not (ch.isalnum() or is_han(ch)):
+            pending = True
+            continue
+        start = pending or (prev.islower() and ch.isupper()) or (_is_latin(ch) and not _is_latin(prev))
+        for piece in fold(ch) or ch:
+            out.append(piece)
+            starts.append(start)
+            start = False
+        pending = False
+        prev = ch
+    return "".join(out), starts
+
+
+def find_term(name: str, terms: Iterable[str]) -> str | None:
+    """The first banned term found in a name, or None."""
+    text, starts = compact(name)
+    for term in terms:
+        needle, _ = compact(term)
+        if not needle:
+            continue
+        latin = all(_is_latin(c) or c.isdigit() for c in needle)
+        i = text.find(needle)
+        while i >= 0:
+            if not latin or starts[i]:
+                return term
+            i = text.find(needle, i + 1)
+    return None
+
+
+def _prepare_terms(params: dict[str, Any], _data: DataStore) -> dict[str, Any]:
+    wanted = params.get("severity")
+    terms = []
+    for entry in params["terms"]:
+        if isinstance(entry, str):
+            terms.append(entry)
+        elif wanted is None or entry.get("severity") == wanted:
+            terms.append(str(entry["term"]))
+    return {"terms": tuple(terms)}
+
+
+@check(
+    "no_banned_term",
+    params={"type": "object", "required": ["terms"], "additionalProperties": False,
+            "properties": {"terms": {"type": "array", "description": "terms, or rows with 'term' and 'severity'"},
+                           "severity": {"enum": ["error", "warning", "info"],
+                                        "description": "only the rows of this severity"}}},
+    doc={"zh": "名称不含所列词语（先做 NFKC 规范化、忽略大小写、去掉空格、标点和零宽字符）",
+         "en": "the name contains none of the terms (after NFKC, case folding, and removing spaces, "
+               "punctuation and zero-width characters)"},
+    prepare=_prepare_terms,
+)
+def _no_banned_term(value: Any, params: Any, _env: Env) -> Any:
+    if not isinstance(value, str):
+        return True
+    found = find_term(value, params["terms"])
+    return (True, {}) if found is None else (False, {"term": found})
+
+
+@transform("han_count", doc={"zh": "汉字个数", "en": "the number of Chinese characters"})
+def _han_count(value: Any, _params: Any) -> Any:
+    return sum(1 for ch in value if is_han(ch)) if isinstance(value, str) else MISSING
+
+
+def _prepare_related(params: dict[str, Any], _data: DataStore) -> dict[str, Any]:
+    noise = tuple(sorted((compact(str(n))[0] for n in params.get("ignore", [])), key=len, reverse=True))
+    return {"other": parse(params["other"].lstrip("$.")), "min_common": int(params.get("min_common", 2)),
+            "ignore": noise}
+
+
+def _strip_noise(text: str, noise: tuple[str, ...]) -> str:
+    for word in noise:
+        if word:
+            text = text.replace(word, "\0")
+    return text
+
+
+def longest_common(a: str, b: str) -> int:
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            piece = a[i:j]
+            if "\0" in piece or piece not in b:
+                break
+            best = j - i
+    return best
+
+
+@check(
+    "related_to",
+    params={"type": "object", "required": ["other"], "additionalProperties": False,
+            "properties": {"other": {"type": "string", "description": "absolute field path of the other name"},
+                           "min_common": {"type": "integer", "minimum": 1},
+                           "ignore": {"type": "array", "items": {"type": "string"},
+                                      "description": "words that do not count (company forms, place names)"}}},
+    doc={"zh": "名称与另一名称（如主办单位名称）有共同的字词（忽略公司类型、地名等通用词）",
+         "en": "the name shares a run of characters with another name (such as the entity's), "
+               "ignoring generic words such as company forms and place names"},
+    prepare=_prepare_related,
+)
+def _related_to(value: Any, params: Any, env: Env) -> Any:
+    from ..paths import get
+
+    other = get(env.root, params["other"])
+    if not isinstance(value, str) or not isinstance(other, str) or not other.strip():
+        return True
+    a = _strip_noise(compact(value)[0], params["ignore"])
+    b = _strip_noise(compact(other)[0], params["ignore"])
+    return longest_common(a, b) >= params["min_common"], {"other": other}
+
+
+def _prepare_unique(params: dict[str, Any], _data: DataStore) -> dict[str, Any]:
+    return {"among": parse(params["among"].lstrip("$.")), "key": parse(params["key"]),
+            "same": tuple(parse(s) for s in params.get("same", []))}
+
+
+@check(
+    "unique",
+    params={"type": "object", "required": ["among", "key"], "additionalProperties": False,
+            "properties": {"among": {"type": "string", "description": "absolute pattern of the items, e.g. services[*]"},
+                           "key": {"type": "string", "description": "the field that must be unique"},
+                           "same": {"type": "array", "items": {"type": "string"},
+                                    "description": "only compare with items that agree on these fields"}}},
+    doc={"zh": "该项的某字段在同类各项中不重复（比较前做规范化）",
+         "en": "the item's field is not repeated among the other items of its kind (compared after folding)"},
+    prepare=_prepare_unique,
+)
+def _unique(value: Any, params: Any, env: Env) -> Any:
+    from ..paths import get
+
+    if not isinstance(value, dict):
+        return True
+    mine = get(value, params["key"])
+    if not isinstance(mine, str) or not mine.strip():
+        return True
+    target = compact(mine)[0]
+    for _, other in expand(env.root, params["among"]):
+        if other is value or not isinstance(other, dict):
+            continue
+        if any(get(other, s) != get(value, s) for s in params["same"]):
+            continue
+        theirs = get(other, params["key"])
+        if isinstance(theirs, str) and compact(theirs)[0] == target:
+            return False, {"name": mine}
+    return True

@@ -1,0 +1,168 @@
+"""Domains (idna, publicsuffixlist) and IP addresses (ipaddress)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import lru_cache
+from typing import Any
+
+import idna
+from publicsuffixlist import PublicSuffixList
+
+from ..conditions import Env
+from ..data import DataStore
+from ..registry import check, transform
+
+_PSL: PublicSuffixList | None = None
+_DOTS = re.compile("[\u3002\uff0e\uff61]")  # ideographic and full-width full stops
+
+
+def psl() -> PublicSuffixList:
+    """The bundled Public Suffix List (offline; loaded once, on first use)."""
+    global _PSL
+    if _PSL is None:
+        _PSL = PublicSuffixList()
+    return _PSL
+
+
+class DomainError(ValueError):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+
+@lru_cache(maxsize=4096)
+def parse_domain(text: str) -> tuple[str, str]:
+    """(A-label form, U-label form) of a host name, or :class:`DomainError`.
+
+    Accepts Unicode (例子.中国) and punycode (xn--fsqu00a.xn--fiqs8s), any case, with a
+    trailing dot. Refuses what is not a bare host name: schemes, paths, ports,
+    wildcards, IP literals. Normalisation is idempotent: parsing either output gives it back.
+    """
+    raw = text.strip()
+    if "://" in raw or raw.startswith("//"):
+        raise DomainError("不要带协议（如 https://），只填域名", "no scheme (such as https://); give the bare domain")
+    if any(c in raw for c in "/?#@"):
+        raise DomainError("不要带路径或参数，只填域名", "no path, query or user part; give the bare domain")
+    if "*" in raw:
+        raise DomainError("不能使用通配符域名", "wildcard domains cannot be filed")
+    if ":" in raw or raw.startswith("["):
+        raise DomainError("不要带端口，也不能填 IP 地址", "no port, and not an IP address")
+    host = _DOTS.sub(".", raw).rstrip(".")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        raise DomainError("应填写域名，不能填写 IP 地址", "an IP address is not a domain name")
+    if not host or "." not in host:
+        raise DomainError("域名至少包含两级（如 example.cn）", "a domain has at least two labels (such as example.cn)")
+    if len(host) > 253:
+        raise DomainError("域名过长", "domain name too long")
+    try:
+        ascii_form = idna.encode(host, uts46=True).decode("ascii")
+        unicode_form = idna.decode(ascii_form)
+    except (idna.IDNAError, UnicodeError) as exc:
+        raise DomainError(f"域名格式不正确（{exc}）", f"not a valid domain name ({exc})") from None
+    return ascii_form.lower(), unicode_form
+
+
+def registrable(ascii_domain: str) -> str | None:
+    """The registrable domain ("example.com.cn" for "a.b.example.com.cn"), or None."""
+    found = psl().privatesuffix(ascii_domain)
+    return str(found) if found else None
+
+
+def level(ascii_domain: str) -> int | None:
+    """Level counted from the registrable domain: example.com.cn is 2, b.a.example.com.cn is 4."""
+    reg = registrable(ascii_domain)
+    if reg is None:
+        return None
+    return 2 + ascii_domain.count(".") - reg.count(".")
+
+
+@check("domain", doc={"zh": "合法的域名（支持中文域名）：不带协议、路径、端口、通配符，也不是 IP 地址",
+                      "en": "a well-formed domain name (IDN accepted): no scheme, path, port or wildcard, not an IP"})
+def _domain(value: Any, _params: Any, _env: Env) -> Any:
+    if not isinstance(value, str):
+        return False, {"why_zh": "应为文本", "why_en": "not text"}
+    try:
+        parse_domain(value)
+    except DomainError as exc:
+        return False, {"why_zh": exc.zh, "why_en": exc.en}
+    if registrable(parse_domain(value)[0]) is None:
+        return False, {"why_zh": "不是可注册的域名（只有后缀）", "why_en": "not a registrable domain (a bare suffix)"}
+    return True
+
+
+def _prepare_tlds(params: dict[str, Any], _data: DataStore) -> dict[str, Any]:
+    entries = params["approved"]
+    names = set()
+    for entry in entries:
+        name = entry["tld"] if isinstance(entry, dict) else entry
+        names.add(parse_tld(str(name)))
+    return {"approved": frozenset(names)}
+
+
+def parse_tld(name: str) -> str:
+    name = name.strip().lstrip(".").lower()
+    try:
+        return idna.encode(name, uts46=True).decode("ascii").lower()
+    except (idna.IDNAError, UnicodeError):
+        return name
+
+
+@check(
+    "domain_tld_approved",
+    params={"type": "object", "required": ["approved"], "additionalProperties": False,
+            "properties": {"approved": {"type": "array", "description": "approved TLDs (or rows with 'tld')"}}},
+    doc={"zh": "域名的顶级域在工信部批准的列表中", "en": "the domain's top-level domain is on MIIT's approved list"},
+    prepare=_prepare_tlds,
+)
+def _tld_approved(value: Any, params: Any, _env: Env) -> Any:
+    try:
+        ascii_form, unicode_form = parse_domain(str(value))
+    except DomainError:
+        return True  # the domain rule reports malformed domains
+    tld = ascii_form.rsplit(".", 1)[-1]
+    return tld in params["approved"], {"tld": "." + unicode_form.rsplit(".", 1)[-1]}
+
+
+@transform("domain_level", doc={"zh": "域名级数（从可注册域名算起，example.com.cn 为二级）",
+                                "en": "domain level counted from the registrable domain (example.com.cn is 2)"})
+def _domain_level(value: Any, _params: Any) -> Any:
+    from ..paths import MISSING
+
+    try:
+        found = level(parse_domain(str(value))[0])
+    except DomainError:
+        return MISSING
+    return MISSING if found is None else found
+
+
+@transform("registrable_domain", doc={"zh": "可注册域名（主域名）", "en": "the registrable domain"})
+def _registrable(value: Any, _params: Any) -> Any:
+    from ..paths import MISSING
+
+    try:
+        found = registrable(parse_domain(str(value))[0])
+    except DomainError:
+        return MISSING
+    return MISSING if found is None else found
+
+
+@check("public_ip", doc={"zh": "有效的公网 IPv4 或 IPv6 地址（非内网、回环、保留、组播地址）",
+                         "en": "a valid public IPv4 or IPv6 address (not private, loopback, reserved or multicast)"})
+def _public_ip(value: Any, _params: Any, _env: Env) -> Any:
+    if not isinstance(value, str):
+        return False, {"why_zh": "应为文本", "why_en": "not text"}
+    try:
+        addr = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return False, {"why_zh": "不是有效的 IP 地址", "why_en": "not a valid IP address"}
+    if not addr.is_global or addr.is_multicast:
+        return False, {"why_zh": "不是公网地址（内网、回环、保留或组播地址）",
+                       "why_en": "not a public address (private, loopback, reserved or multicast)"}
+    return True
