@@ -19,6 +19,7 @@ the region check is a separate doubt that rules report as a warning.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from stdnum.cn import ric as _stdnum_ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
@@ -28,7 +29,12 @@ RESIDENCE_PERMIT_PREFIXES = ("810000", "820000", "830000")
 
 
 def compact(number: str) -> str:
-    return str(_stdnum_ric.compact(number))
+    """Remove spaces and dashes and upper-case the check character.
+
+    ``stdnum.cn.ric.compact`` only strips the ends, but numbers are pasted as
+    "110105 19491231 002x" from scans and forms, so we remove inner separators too.
+    """
+    return re.sub(r"[\s\-]", "", number).upper()
 
 
 def validate(number: str) -> str:

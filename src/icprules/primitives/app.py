@@ -53,8 +53,8 @@ def read_certificate(data: bytes) -> SigningCertificate:
     der = cert.public_bytes(Encoding.DER)
     return SigningCertificate(
         modulus_hex=format(key.public_numbers().n, "X"),
-        md5=hashlib.md5(der).hexdigest().upper(),  # noqa: S324 - MIIT asks for this fingerprint
-        sha1=hashlib.sha1(der).hexdigest().upper(),  # noqa: S324
+        md5=hashlib.md5(der).hexdigest().upper(),
+        sha1=hashlib.sha1(der).hexdigest().upper(),
         sha256=hashlib.sha256(der).hexdigest().upper(),
     )
 

@@ -153,7 +153,7 @@ def _prepare_unique(params: dict[str, Any], _data: DataStore) -> dict[str, Any]:
 @check(
     "unique",
     params={"type": "object", "required": ["among", "key"], "additionalProperties": False,
-            "properties": {"among": {"type": "string", "description": "absolute pattern of the items, e.g. services[*]"},
+            "properties": {"among": {"type": "string", "description": "absolute pattern of the items"},
                            "key": {"type": "string", "description": "the field that must be unique"},
                            "same": {"type": "array", "items": {"type": "string"},
                                     "description": "only compare with items that agree on these fields"}}},
