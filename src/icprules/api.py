@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import document as _document
-from .engine import document_context, evaluate
+from .engine import document_context, evaluate, normalized
 from .model import Application
 from .report import Report
 from .rules import RuleSet, load_rules
@@ -39,7 +39,8 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     day = _as_date(today)
     findings = evaluate(ruleset, doc, today=day)
     operation, provider, _ = document_context(ruleset, doc.data)
-    return Report(tuple(findings), operation=operation, provider=provider, today=day)
+    return Report(tuple(findings), operation=operation, provider=provider, today=day,
+                  normalized=normalized(ruleset, doc))
 
 
 def _as_date(value: dt.date | str | None) -> dt.date:

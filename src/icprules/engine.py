@@ -82,6 +82,18 @@ def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date,
     return findings
 
 
+def normalized(ruleset: RuleSet, doc: Document) -> dict[str, Any]:
+    """Canonical forms of the values that have one, where they differ from what was given."""
+    env = Env(doc.data, today=dt.date.min, base_dir=doc.base_dir, fact_defs=ruleset.facts)
+    out: dict[str, Any] = {}
+    for norm in ruleset.normalizers:
+        for path, value in paths.expand(doc.data, norm.segments):
+            canonical = norm.operand.resolve(env, value)
+            if canonical is not MISSING and canonical is not None and canonical != value:
+                out[paths.format_path(path)] = canonical
+    return dict(sorted(out.items(), key=lambda kv: paths.sort_key_text(kv[0])))
+
+
 def _finding(rule: Rule, env: Env, item_path: paths.Segments, item: Any) -> Finding:
     value = paths.get(item, rule.path) if rule.path else item
     full_path = paths.format_path((*item_path, *rule.path))

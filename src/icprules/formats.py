@@ -10,10 +10,12 @@ from .report import SEVERITY_ORDER, Report
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "errors": "错误", "warnings": "警告",
            "infos": "提示", "ok": "通过：没有错误",
-           "not_ok": "未通过", "source": "依据", "none": "没有发现问题。"},
+           "not_ok": "未通过", "source": "依据", "none": "没有发现问题。",
+           "normalized": "规范形式（提交时可使用）"},
     "en": {"error": "ERROR", "warning": "WARNING", "info": "INFO", "errors": "errors", "warnings": "warnings",
            "infos": "notes", "ok": "OK: no errors",
-           "not_ok": "NOT OK", "source": "source", "none": "No findings."},
+           "not_ok": "NOT OK", "source": "source", "none": "No findings.",
+           "normalized": "Canonical forms (to use when you submit)"},
 }
 
 
@@ -50,6 +52,11 @@ def text(report: Report, *, lang: str = "en", name: str | None = None,
             lines.append(f"    {f.message.get(lang) or f.message.get('en', '')}")
             for s in f.source:
                 lines.append(f"    {labels['source']}: {cite(s, titles, lang)}")
+    if report.normalized:
+        lines.append("")
+        lines.append(labels["normalized"])
+        for path, value in report.normalized.items():
+            lines.append(f"  {path}: {value}")
     for key, value in report.extra.items():
         lines.append("")
         lines.append(f"{key}: {value}")

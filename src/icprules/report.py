@@ -47,6 +47,9 @@ class Report:
     operation: str | None = None
     provider: str | None = None
     today: dt.date | None = None
+    #: Canonical forms (E.164 phones, A-label domains, hex fingerprints...) by field path,
+    #: for the values whose canonical form differs from what was written.
+    normalized: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -76,6 +79,7 @@ class Report:
             "today": self.today.isoformat() if self.today else None,
             "summary": self.summary(),
             "findings": [f.to_dict() for f in self.findings],
+            "normalized": _jsonable(self.normalized),
         }
         for key, value in self.extra.items():
             out[key] = _jsonable(value)

@@ -161,6 +161,10 @@ def rule_file_schema() -> dict[str, Any]:
             "facts": {"type": "object", "propertyNames": {"pattern": r"^[a-z][a-z0-9_]*$"},
                       "additionalProperties": {"$ref": "#/$defs/fact"}},
             "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
+            "normalize": {"type": "array", "items": {
+                "type": "object", "required": ["each", "transform"], "additionalProperties": False,
+                "properties": {"each": {"$ref": "#/$defs/path"}, "transform": {"$ref": "#/$defs/transforms"}},
+            }},
             "disable": {"type": "array", "items": {"type": "string", "pattern": RULE_ID_PATTERN}},
         },
         "$defs": {

@@ -63,6 +63,15 @@ class Pack:
     origin: str
 
 
+@dataclass(frozen=True)
+class Normalizer:
+    """A canonical form the report shows for each value a pattern matches."""
+
+    pattern: str
+    segments: paths.Segments
+    operand: Operand
+
+
 @dataclass
 class RuleSet:
     """Compiled rules, facts and data: build once, use for any number of documents."""
@@ -72,6 +81,7 @@ class RuleSet:
     fact_specs: dict[str, dict[str, Any]]
     packs: tuple[Pack, ...]
     data: DataStore
+    normalizers: tuple[Normalizer, ...] = ()
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -158,6 +168,7 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
     # ---- merge: later ids replace earlier ones in place; disable removes.
     merged: dict[str, tuple[dict[str, Any], _RawPack, int, str]] = {}
     fact_specs: dict[str, tuple[dict[str, Any], _RawPack, str]] = {}
+    norm_specs: dict[str, tuple[dict[str, Any], _RawPack, int]] = {}
     packs: dict[str, Pack] = {}
     for rp in raw:
         spec = rp.spec
@@ -165,6 +176,8 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
         packs[name] = Pack(name, spec.get("title", {}), spec.get("description", {}), rp.origin)
         for fname, fspec in (spec.get("facts") or {}).items():
             fact_specs[fname] = (fspec, rp, fname)
+        for k, nspec in enumerate(spec.get("normalize") or []):
+            norm_specs[nspec["each"]] = (nspec, rp, k)
         for i, rule in enumerate(spec.get("rules") or []):
             merged[rule["id"]] = (rule, rp, i, name)
         for j, rid in enumerate(spec.get("disable") or []):
@@ -203,7 +216,17 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
             rules.append(_compile_rule(rspec, pack_name, compiler, sources, where, rp.origin))
         except CompileError as exc:
             raise RuleFileError(rp.positions.problem(f"rule {rid}: {exc.message}", exc.path)) from None
-    return RuleSet(tuple(rules), facts, {k: v[0] for k, v in fact_specs.items()}, tuple(packs.values()), store)
+    normalizers: list[Normalizer] = []
+    for pattern, (nspec, rp, k) in norm_specs.items():
+        where = ("normalize", k)
+        try:
+            segs, _ = compiler.path(pattern, (*where, "each"))
+            operand = compiler.operand({"field": ".", "transform": nspec["transform"]}, where, literal_ok=False)
+        except CompileError as exc:
+            raise RuleFileError(rp.positions.problem(exc.message, exc.path)) from None
+        normalizers.append(Normalizer(pattern, segs, operand))
+    return RuleSet(tuple(rules), facts, {k: v[0] for k, v in fact_specs.items()}, tuple(packs.values()), store,
+                   tuple(normalizers))
 
 
 def _compile_rule(spec: Mapping[str, Any], pack: str, compiler: Compiler, sources: Mapping[str, Any],

@@ -98,9 +98,10 @@ def _certificate_matches(value: Any, params: Any, env: Env) -> Any:
             return False, {"expected": found.modulus_hex}
         return normalise_hex(given).lstrip("0") == found.modulus_hex.lstrip("0"), {"expected": found.modulus_hex}
     given = value.get("signature_md5")
+    computed = {"expected": found.md5, "sha1": found.sha1}
     if not isinstance(given, str) or not given.strip():
-        return False, {"expected": found.md5}
-    return normalise_hex(given) in (found.md5, found.sha1), {"expected": found.md5}
+        return False, computed
+    return normalise_hex(given) in (found.md5, found.sha1), computed
 
 
 __all__ = ["SigningCertificate", "normalise_hex", "read_certificate"]

@@ -61,6 +61,32 @@ def _phone_e164(value: Any, _params: Any) -> Any:
     return normalise_phone(value) or value.strip()
 
 
+def national_phone(value: str) -> str | None:
+    """The form MIIT's form takes: 11 digits for a mobile, ``area-number`` for a fixed line."""
+    try:
+        number = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number) or phonenumbers.region_code_for_number(number) != "CN":
+        return None
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE:
+        return str(phonenumbers.national_significant_number(number))
+    text = str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+    area, _, rest = text.partition(" ")
+    return f"{area}-{rest.replace(' ', '')}" if rest else area
+
+
+@transform("phone_national", doc={"zh": "中国电话号码的规范形式：手机11位，固话“区号-号码”",
+                                  "en": "the canonical form of a Chinese number: 11 digits for a mobile, "
+                                        "area-number for a fixed line"})
+def _phone_national(value: Any, _params: Any) -> Any:
+    from ..paths import MISSING
+
+    if not isinstance(value, str):
+        return MISSING
+    return national_phone(value) or MISSING
+
+
 @check("email", doc={"zh": "电子邮箱地址语法正确（不联网查询）", "en": "e-mail address syntax (no network look-up)"})
 def _email(value: Any, _params: Any, _env: Env) -> Any:
     if not isinstance(value, str) or len(value) > 320:

@@ -142,6 +142,17 @@ def _domain_level(value: Any, _params: Any) -> Any:
     return MISSING if found is None else found
 
 
+@transform("domain_ascii", doc={"zh": "域名的规范 ASCII 形式（Punycode，小写）",
+                                "en": "the canonical ASCII form of a domain (punycode, lower case)"})
+def _domain_ascii(value: Any, _params: Any) -> Any:
+    from ..paths import MISSING
+
+    try:
+        return parse_domain(str(value))[0]
+    except DomainError:
+        return MISSING
+
+
 @transform("registrable_domain", doc={"zh": "可注册域名（主域名）", "en": "the registrable domain"})
 def _registrable(value: Any, _params: Any) -> Any:
     from ..paths import MISSING

@@ -1,0 +1,64 @@
+"""The report's canonical forms: present only where they differ, idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import run
+from icprules.primitives.app import normalise_hex
+from icprules.primitives.contact import national_phone
+from icprules.primitives.network import DomainError, parse_domain
+from icprules.primitives.text import fold
+
+
+def test_bundled_examples_need_no_normalisation(website: dict[str, Any], app: dict[str, Any]) -> None:
+    assert run(website).normalized == {}
+    assert run(app).normalized == {}
+
+
+def test_canonical_forms_are_reported(website: dict[str, Any], app: dict[str, Any]) -> None:
+    website["entity"]["province"] = "北京市"
+    website["entity"]["principal"]["phone"] = "+86 138-0013-8000"
+    website["entity"]["principal"]["emergency_phone"] = "(010) 5350 3900"
+    website["services"][0]["domains"] = ["例子.中国", "EXAMPLE.com.cn"]
+    website["services"][0]["languages"] = ["zh_hans"]
+    assert run(website).normalized == {
+        "entity.principal.emergency_phone": "010-53503900",
+        "entity.principal.phone": "13800138000",
+        "entity.province": "BJ",
+        "services[0].domains[0]": "xn--fsqu00a.xn--fiqs8s",
+        "services[0].domains[1]": "example.com.cn",
+        "services[0].languages[0]": "zh-Hans",
+    }
+    app["services"][0]["platforms"][0]["signature_md5"] = "c6:f1:57:98:d8:00:5a:2a:6b:42:0f:0e:91:12:7a:53"
+    assert run(app).normalized == {"services[0].platforms[0].signature_md5": "C6F15798D8005A2A6B420F0E91127A53"}
+
+
+@given(st.text(max_size=40))
+def test_fold_is_idempotent(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+
+
+@given(st.text(alphabet="0123456789abcdefABCDEF: -", max_size=80))
+def test_hex_normalisation_is_idempotent(text: str) -> None:
+    assert normalise_hex(normalise_hex(text)) == normalise_hex(text)
+
+
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True) | st.text(max_size=20))
+def test_phone_normalisation_is_idempotent(text: str) -> None:
+    once = national_phone(text)
+    if once is not None:
+        assert national_phone(once) == once
+
+
+@given(st.from_regex(r"([a-z0-9]{1,10}\.){1,3}(cn|com|中国|公司)", fullmatch=True))
+def test_domain_normalisation_is_idempotent(text: str) -> None:
+    try:
+        ascii_form, unicode_form = parse_domain(text)
+    except DomainError:
+        return
+    assert parse_domain(ascii_form) == (ascii_form, unicode_form)
+    assert parse_domain(unicode_form) == (ascii_form, unicode_form)
