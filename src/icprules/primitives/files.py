@@ -14,8 +14,8 @@ def resolve_inside(value: str, base_dir: Path | None) -> Path | str:
     """
     if base_dir is None:
         return "no base folder to resolve attachments against (pass base_dir)"
-    if not value.strip() or "\0" in value:
-        return "empty or malformed path"
+    if not value.strip() or "\0" in value or len(value) > 1024:
+        return "empty, malformed or overlong path"
     candidate = Path(value)
     if candidate.is_absolute() or value.startswith(("/", "\\")) or (len(value) > 1 and value[1] == ":"):
         return "an absolute path; give a path relative to the document's folder"
@@ -26,6 +26,9 @@ def resolve_inside(value: str, base_dir: Path | None) -> Path | str:
         return "the path cannot be resolved"
     if target != root and root not in target.parents:
         return "the path leads outside the document's folder"
-    if not target.is_file():
-        return "no such file"
+    try:
+        if not target.is_file():
+            return "no such file"
+    except OSError as exc:  # a name too long for the file system, a permission error...
+        return f"cannot be read ({exc.strerror or 'error'})"
     return target

@@ -1,0 +1,117 @@
+"""Primitives: the library behaviour we wrap, and junk input to every registered primitive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum.cn import ric as stdnum_ric
+from stdnum.cn import uscc as stdnum_uscc
+
+from conftest import EXAMPLES
+from icprules.conditions import Env
+from icprules.ids import ric, uscc
+from icprules.primitives.names import compact, find_term
+from icprules.primitives.network import level, parse_domain
+from icprules.registry import CHECKS, TRANSFORMS, load_builtins
+
+load_builtins()
+
+
+def test_stdnum_uscc_refuses_real_n_codes_and_our_wrapper_accepts_them() -> None:
+    code = "N2110105MA01C3UX47"  # a rural collective's code: authority N, right check character
+    assert not stdnum_uscc.is_valid(code), "stdnum now accepts N codes: the wrapper may be simplified"
+    assert uscc.is_valid(code)
+
+
+@pytest.mark.parametrize("number", ["310115199001010010", "500101199001010018", "810000199001010019"])
+def test_stdnum_ric_refuses_reissued_and_permit_numbers_and_our_wrapper_accepts_them(number: str) -> None:
+    assert not stdnum_ric.is_valid(number)
+    assert ric.is_valid(number)
+
+
+def test_stdnum_ric_compact_keeps_inner_spaces() -> None:
+    assert " " in stdnum_ric.compact("110105 19491231 002x")
+    assert ric.compact("110105 19491231 002x") == "11010519491231002X"
+
+
+@pytest.mark.parametrize(("domain", "expected"), [
+    ("example.com.cn", 2), ("example.cn", 2), ("a.example.cn", 3), ("b.a.example.com.cn", 4),
+    ("c.b.a.example.com.cn", 5), ("例子.中国", 2), ("www.例子.中国", 3),
+])
+def test_domain_levels_count_from_the_registrable_domain(domain: str, expected: int) -> None:
+    assert level(parse_domain(domain)[0]) == expected
+
+
+@pytest.mark.parametrize(("name", "found"), [
+    ("中国示例", "中国"), ("ＣＨＩＮＡ", "china"), ("Chi na", "china"), ("中\u200b国", "中国"), ("ILoveChina", "china"),
+    ("Machina", None), ("示例科技", None), ("人民币兑换", "人民"),
+])
+def test_banned_term_matching(name: str, found: str | None) -> None:
+    assert find_term(name, ["中国", "china", "人民"]) == found
+
+
+def test_compact_marks_word_starts() -> None:
+    text, starts = compact("I Love-China")
+    assert text == "ilovechina"
+    assert [text[i] for i, s in enumerate(starts) if s] == ["i", "l", "c"]
+
+
+JUNK: list[Any] = [
+    "", " ", "\x00", "\u202e", "a" * 100_000, "１２３", "::::", "-", "😀" * 10, 0, -1, 10**40, 3.5, float("nan"),
+    True, [], [1, [2]], {}, {"a": {"b": None}}, dt.date(1, 1, 1), "../../../../etc/passwd", "/dev/zero",
+    "files/../../x", "xn--", "xn--zzzz.xn--zzzz", "http://[::1]:80/", "a." * 200,
+]
+
+
+def _env() -> Env:
+    return Env({"entity": {"name": "x"}, "services": [{"name": "x", "type": "app"}]}, today=dt.date(2026, 11, 23),
+               base_dir=EXAMPLES, fact_defs={})
+
+
+_PARAMS: dict[str, dict[str, Any]] = {
+    "domain_tld_approved": {"approved": frozenset({"cn"})},
+    "no_banned_term": {"terms": ("中国", "china")},
+    "related_to": {"other": ("entity", "name"), "min_common": 2, "ignore": ()},
+    "unique": {"among": ("services", __import__("icprules.paths").paths.ANY), "key": ("name",), "same": ()},
+    "certificate_matches": {"certificate": "certificate", "what": "public_key"},
+    "phone": {"region": "CN", "kinds": ["mobile"]},
+    "valid_on": {"days_after": 30},
+    "lookup": {"index": {}},
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_every_check_survives_junk(name: str) -> None:
+    func = CHECKS[name].func
+    for value in JUNK:
+        outcome = func(value, _PARAMS.get(name, {}), _env())
+        ok = outcome[0] if isinstance(outcome, tuple) else outcome
+        assert isinstance(ok, bool), (name, repr(value)[:40])
+
+
+@pytest.mark.parametrize("name", sorted(TRANSFORMS))
+def test_every_transform_survives_junk(name: str) -> None:
+    for value in JUNK:
+        TRANSFORMS[name].func(value, _PARAMS.get(name, {}))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.integers(), st.lists(st.text(max_size=5), max_size=3)))
+def test_checks_never_raise_on_arbitrary_values(value: Any) -> None:
+    for name, spec in CHECKS.items():
+        spec.func(value, _PARAMS.get(name, {}), _env())
+
+
+def test_certificate_paths_cannot_leave_the_documents_folder(tmp_path: Path) -> None:
+    from icprules.primitives.files import resolve_inside
+
+    (tmp_path / "doc").mkdir()
+    (tmp_path / "secret.pem").write_text("x")
+    (tmp_path / "doc" / "link.pem").symlink_to(tmp_path / "secret.pem")
+    for path in ("../secret.pem", "link.pem", str(tmp_path / "secret.pem"), "C:\\x.pem", "a\0b"):
+        assert isinstance(resolve_inside(path, tmp_path / "doc"), str), path
