@@ -19,6 +19,8 @@ def test_format_then_parse_is_identity(segs: list[str | int]) -> None:
 def test_parse_examples() -> None:
     assert paths.parse("services[0].platforms[1].bundle_id") == ("services", 0, "platforms", 1, "bundle_id")
     assert paths.parse("services[*].name") == ("services", paths.ANY, "name")
+    assert paths.parse("entity.attachments.*[*]") == ("entity", "attachments", paths.ANY_KEY, paths.ANY)
+    assert paths.format_path(paths.parse("a.*.b[*]")) == "a.*.b[*]"
     assert paths.parse("") == () and paths.parse(".") == ()
 
 
@@ -34,6 +36,14 @@ def test_expand_in_document_order_and_skips_missing() -> None:
     assert found == [(("services", 0, "name"), "a"), (("services", 2, "name"), "c")]
     assert paths.get(doc, ("services", 9)) is paths.MISSING
     assert paths.get(doc, ("services", 0, "name", "x")) is paths.MISSING
+
+
+def test_expand_mapping_values() -> None:
+    doc = {"attachments": {"a": "x.jpg", "b": ["f.jpg", "g.jpg"]}}
+    found = [paths.format_path(p) for p, _ in paths.expand(doc, paths.parse("attachments.*[*]"))]
+    assert found == ["attachments.b[0]", "attachments.b[1]"]
+    found = [v for _, v in paths.expand(doc, paths.parse("attachments.*"))]
+    assert found == ["x.jpg", ["f.jpg", "g.jpg"]]
 
 
 def test_sort_key_orders_indices_numerically() -> None:

@@ -1,6 +1,7 @@
 """Every rule has a passing and a failing example, kept as data in tests/cases/*.yaml.
 
-A case starts from a bundled example (`base: website|app`), applies `set`/`unset`, and
+A case starts from a bundled example (`base: website|app`), applies `set`/`unset`
+(and may build attachment files from recipes in `files`, see tests/imaging.py), and
 says either `fails: [paths]` (exactly the paths where this rule must report) or
 `passes: true` (this rule reports nothing). Other rules' findings are ignored, so a
 case tests its own rule only.
@@ -8,6 +9,7 @@ case tests its own rule only.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,8 @@ import pytest
 import yaml
 
 import icprules
-from conftest import base, run, set_path, unset_path
+from conftest import EXAMPLES, base, run, set_path, unset_path
+from imaging import build as build_file
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -42,8 +45,14 @@ def build(case: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["_id"] for c in CASES])
-def test_case(case: dict[str, Any]) -> None:
-    report = run(build(case), **({"today": case["today"]} if "today" in case else {}))
+def test_case(case: dict[str, Any], tmp_path: Path) -> None:
+    kwargs: dict[str, Any] = {"today": case["today"]} if "today" in case else {}
+    if "files" in case:  # the example's files, plus files built for this case
+        shutil.copytree(EXAMPLES / "files", tmp_path / "files")
+        for name, recipe in case["files"].items():
+            build_file(tmp_path / name, recipe)
+        kwargs["base_dir"] = tmp_path
+    report = run(build(case), **kwargs)
     got = sorted(f.path for f in report.by_rule(case["rule"]))
     if case.get("passes"):
         assert got == [], f"{case['rule']} should pass, reported at {got}"

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import document as _document
-from .engine import document_context, evaluate, normalized
+from .conditions import Env
+from .engine import checklist, decide, document_context, evaluate, normalized
 from .model import Application
 from .report import Report
 from .rules import RuleSet, load_rules
@@ -39,8 +40,10 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     day = _as_date(today)
     findings = evaluate(ruleset, doc, today=day)
     operation, provider, _ = document_context(ruleset, doc.data)
+    env = Env(doc.data, today=day, base_dir=doc.base_dir, fact_defs=ruleset.facts)
     return Report(tuple(findings), operation=operation, provider=provider, today=day,
-                  normalized=normalized(ruleset, doc))
+                  normalized=normalized(ruleset, doc), verification=decide(ruleset, env, "verification"),
+                  materials=tuple(checklist(ruleset, env)))
 
 
 def _as_date(value: dt.date | str | None) -> dt.date:

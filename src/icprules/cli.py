@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TextIO
 from . import formats
 from .api import check
 from .errors import IcpRulesError
+from .report import Report
 from .rule_schema import schema_text
 from .rules import RuleSet, load_rules
 
@@ -45,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--today", type=_date, help="the date to check on (default: today)")
     rule_options(c)
 
+    m = sub.add_parser("materials", help="print the checklist of materials an application needs")
+    m.add_argument("file", help="the application document; '-' reads standard input")
+    m.add_argument("--lang", choices=["zh", "en"], default="en")
+    m.add_argument("--format", choices=["text", "json"], default="text")
+    m.add_argument("--today", type=_date, help="the date to check on (default: today)")
+    rule_options(m)
+
     r = sub.add_parser("rules", help="list the loaded rules")
     r.add_argument("--lang", choices=["zh", "en"], default="en")
     rule_options(r)
@@ -68,6 +77,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         ruleset = _load(args)
         if args.command == "rules":
             return _list_rules(ruleset, args.lang, out)
+        if args.command == "materials":
+            return _materials(ruleset, args, out)
         return _check(ruleset, args, out)
     except IcpRulesError as exc:
         err.write(f"icprules: {exc}\n")
@@ -76,7 +87,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return 130
 
 
-def _check(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
+def _report(ruleset: RuleSet, args: argparse.Namespace) -> Report:
     source: str | Path
     if args.file == "-":
         source = sys.stdin.read()
@@ -84,7 +95,22 @@ def _check(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
         source = Path(args.file)
         if not source.is_file():
             raise _NotFound(args.file)
-    report = check(source, today=args.today, rules=ruleset)
+    return check(source, today=args.today, rules=ruleset)
+
+
+def _materials(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
+    report = _report(ruleset, args)
+    if args.format == "json":
+        out.write(json.dumps({"verification": report.verification, "materials": list(report.materials)},
+                             ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(formats.materials(report, lang=args.lang, name=None if args.file == "-" else args.file))
+    missing = [m for m in report.materials if m["required"] and not m["provided"]]
+    return 1 if missing else 0
+
+
+def _check(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
+    report = _report(ruleset, args)
     titles = ruleset.data.files.get("sources", {}).get("documents", {})
     if args.format == "json":
         out.write(formats.json_text(report))

@@ -54,7 +54,7 @@ class CompileError(Exception):
 class Env:
     """What one evaluation of one document sees. Never shared between documents."""
 
-    __slots__ = ("base_dir", "cache", "fact_defs", "fact_values", "params", "root", "today", "trace")
+    __slots__ = ("base_dir", "cache", "fact_defs", "fact_values", "item_path", "params", "root", "today", "trace")
 
     def __init__(self, root: Any, *, today: dt.date, base_dir: Path | None,
                  fact_defs: Mapping[str, Fact], trace: list[TraceStep] | None = None) -> None:
@@ -68,6 +68,8 @@ class Env:
         self.cache: dict[Any, Any] = {}
         #: Extra message parameters reported by checks during the current rule.
         self.params: dict[str, Any] = {}
+        #: Concrete path of the item the current rule looks at (checks may find its parents).
+        self.item_path: tuple[Any, ...] = ()
         self.trace = trace
 
     def fact(self, name: str) -> Any:

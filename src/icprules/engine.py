@@ -73,6 +73,7 @@ def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date,
             continue
         for item_path, item in items(rule, root):
             env.params = {}
+            env.item_path = item_path
             if rule.when is not None and not rule.when.test(env, item):
                 continue
             if rule.assert_.test(env, item):
@@ -80,6 +81,68 @@ def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date,
             findings.append(_finding(rule, env, item_path, item))
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def _params(operands: tuple[tuple[str, Any], ...], env: Env, item: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, operand in operands:
+        resolved = operand.resolve(env, item)
+        out[name] = "" if resolved is MISSING else resolved
+    return out
+
+
+def decide(ruleset: RuleSet, env: Env, name: str) -> dict[str, Any] | None:
+    """The outcome of a named decision (``verification``), with its reason and source."""
+    decision = ruleset.decisions.get(name)
+    if decision is None:
+        return None
+    env.item_path = ()
+    option = decision.choose(env)
+    if option is None:
+        return None
+    params = _params(option.params, env, env.root)
+    return {
+        "result": option.result,
+        "reason": {lang: render(text, params) for lang, text in option.reason.items()},
+        "source": [dict(s) for s in option.source],
+    }
+
+
+def checklist(ruleset: RuleSet, env: Env) -> list[dict[str, Any]]:
+    """Every material the application needs, in rule-pack order, with whether it is provided."""
+    root = env.root
+    operation, provider, types = document_context(ruleset, root)
+    out: list[dict[str, Any]] = []
+    for material in ruleset.materials:
+        rule = material.rule
+        if not applies(rule, operation, provider, types):
+            continue
+        for item_path, item in items(rule, root):
+            env.item_path = item_path
+            env.params = {}
+            if material.needed is not None and not material.needed.test(env, item):
+                continue
+            via = material.via is not None and material.via.test(env, item)
+            provided = rule.assert_.test(env, item)
+            params = {"value": item if isinstance(item, str) else "", **_params(rule.params, env, item)}
+            if item_path:
+                scope = paths.format_path(item_path[:2])  # services[i]
+            else:
+                scope = "entity" if rule.path[:1] == ("entity",) else "application"
+            out.append({
+                "id": material.id,
+                "name": dict(material.name),
+                "scope": scope,
+                "path": paths.format_path((*item_path, *rule.path)),
+                "level": material.level,
+                "required": material.level == "required" and not via,
+                "provided": provided,
+                "via_verification": via,
+                "reason": {lang: render(text, params) for lang, text in material.reason.items()},
+                "source": [dict(s) for s in rule.source],
+                **({"spec": material.spec} if material.spec else {}),
+            })
+    return out
 
 
 def normalized(ruleset: RuleSet, doc: Document) -> dict[str, Any]:

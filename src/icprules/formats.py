@@ -11,11 +11,17 @@ _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "errors": "错误", "warnings": "警告",
            "infos": "提示", "ok": "通过：没有错误",
            "not_ok": "未通过", "source": "依据", "none": "没有发现问题。",
-           "normalized": "规范形式（提交时可使用）"},
+           "normalized": "规范形式（提交时可使用）", "verification": "核验方式",
+           "electronic": "电子核验", "manual": "人工核验", "materials": "备案材料清单",
+           "provided": "已提供", "missing": "缺少", "via": "核验时生成", "optional": "如审核要求再提供",
+           "not_needed": "无需"},
     "en": {"error": "ERROR", "warning": "WARNING", "info": "INFO", "errors": "errors", "warnings": "warnings",
            "infos": "notes", "ok": "OK: no errors",
            "not_ok": "NOT OK", "source": "source", "none": "No findings.",
-           "normalized": "Canonical forms (to use when you submit)"},
+           "normalized": "Canonical forms (to use when you submit)", "verification": "Verification",
+           "electronic": "electronic", "manual": "manual", "materials": "Materials to prepare",
+           "provided": "provided", "missing": "MISSING", "via": "made by the verification",
+           "optional": "only if the review asks", "not_needed": "not needed"},
 }
 
 
@@ -39,6 +45,9 @@ def text(report: Report, *, lang: str = "en", name: str | None = None,
     sep = "，" if lang == "zh" else ", "
     tally = sep.join(f"{counts[s]} {labels[s + 's']}" for s in SEVERITY_ORDER)
     lines = [f"{name + ': ' if name else ''}{head} ({tally})"]
+    if report.verification:
+        result = report.verification["result"]
+        lines.append(f"{labels['verification']}: {labels.get(result, result)}")
     if not report.findings:
         lines.append(labels["none"])
     for severity in SEVERITY_ORDER:
@@ -60,6 +69,30 @@ def text(report: Report, *, lang: str = "en", name: str | None = None,
     for key, value in report.extra.items():
         lines.append("")
         lines.append(f"{key}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+def materials(report: Report, *, lang: str = "en", name: str | None = None,
+              titles: Mapping[str, Any] | None = None) -> str:
+    """The checklist for a person: what to prepare, where it goes, and what is still missing."""
+    labels = _LABELS.get(lang, _LABELS["en"])
+    lines = [f"{name + ': ' if name else ''}{labels['materials']}"]
+    if report.verification:
+        result = report.verification["result"]
+        lines.append(f"{labels['verification']}: {labels.get(result, result)}")
+        lines.append(f"  {report.verification['reason'].get(lang, '')}")
+    lines.append("")
+    for m in report.materials:
+        if m["via_verification"]:
+            state = labels["via"]
+        elif m["level"] == "info":
+            state = labels["optional"]
+        else:
+            state = labels["provided"] if m["provided"] else labels["missing"]
+        mark = "[x]" if m["provided"] or m["via_verification"] else ("[ ]" if m["required"] else "[-]")
+        lines.append(f"{mark} {m['name'].get(lang, m['id'])}  ({m['scope']}: {state})")
+        lines.append(f"    {m['reason'].get(lang, '')}")
+        lines.append(f"    → {m['path']}")
     return "\n".join(lines) + "\n"
 
 

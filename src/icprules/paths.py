@@ -1,7 +1,8 @@
-"""Field paths: ``services[0].platforms[1].bundle_id`` and patterns with ``[*]``.
+"""Field paths: ``services[0].platforms[1].bundle_id`` and patterns with ``[*]`` and ``*``.
 
-A path is parsed once into a tuple of segments (``str`` keys, ``int`` indices, or
-:data:`ANY` for ``[*]``). Lookups never raise: a missing step yields :data:`MISSING`.
+A path is parsed once into a tuple of segments (``str`` keys, ``int`` indices,
+:data:`ANY` for ``[*]``, every item of a list, and :data:`ANY_KEY` for ``.*``, every
+value of a mapping). Lookups never raise: a missing step yields :data:`MISSING`.
 """
 
 from __future__ import annotations
@@ -51,7 +52,25 @@ class _Any:
 
 ANY: Final = _Any()
 
-Segment = str | int | _Any
+
+class _AnyKey:
+    _instance: _AnyKey | None = None
+
+    def __new__(cls) -> _AnyKey:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "*"
+
+    def __reduce__(self) -> str:
+        return "ANY_KEY"
+
+
+ANY_KEY: Final = _AnyKey()
+
+Segment = str | int | _Any | _AnyKey
 Segments = tuple[Segment, ...]
 
 _TOKEN = re.compile(r"\[(\*|\d+)\]|([^.\[\]]+)")
@@ -82,7 +101,7 @@ def parse(text: str) -> Segments:
             segments.append(ANY if m.group(1) == "*" else int(m.group(1)))
             expect_key = False
         else:
-            segments.append(m.group(2))
+            segments.append(ANY_KEY if m.group(2) == "*" else m.group(2))
             expect_key = False
         pos = m.end()
     if expect_key:
@@ -97,13 +116,15 @@ def format_path(segments: Sequence[Segment]) -> str:
             out = f"{out}.{seg}" if out else seg
         elif isinstance(seg, int):
             out += f"[{seg}]"
+        elif seg is ANY_KEY:
+            out = f"{out}.*" if out else "*"
         else:
             out += "[*]"
     return out
 
 
 def has_wildcard(segments: Segments) -> bool:
-    return any(s is ANY for s in segments)
+    return any(s is ANY or s is ANY_KEY for s in segments)
 
 
 def get(value: Any, segments: Segments) -> Any:
@@ -134,6 +155,11 @@ def expand(value: Any, segments: Segments, prefix: Segments = ()) -> Iterator[tu
             yield prefix, value
         return
     head, rest = segments[0], segments[1:]
+    if head is ANY_KEY:
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                yield from expand(item, rest, (*prefix, str(key)))
+        return
     if head is ANY:
         if isinstance(value, list):
             for i, item in enumerate(value):

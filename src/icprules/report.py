@@ -50,6 +50,10 @@ class Report:
     #: Canonical forms (E.164 phones, A-label domains, hex fingerprints...) by field path,
     #: for the values whose canonical form differs from what was written.
     normalized: Mapping[str, Any] = field(default_factory=dict)
+    #: ``{"result": "electronic"|"manual", "reason": {zh, en}, "source": [...]}``
+    verification: Mapping[str, Any] | None = None
+    #: The checklist: every material needed, where it goes, and whether it is provided.
+    materials: tuple[Mapping[str, Any], ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -79,6 +83,8 @@ class Report:
             "today": self.today.isoformat() if self.today else None,
             "summary": self.summary(),
             "findings": [f.to_dict() for f in self.findings],
+            "verification": _jsonable(self.verification),
+            "materials": _jsonable(list(self.materials)),
             "normalized": _jsonable(self.normalized),
         }
         for key, value in self.extra.items():

@@ -108,7 +108,7 @@ def _citation() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def rule_file_schema() -> dict[str, Any]:
     load_builtins()
-    rule = {
+    rule: dict[str, Any] = {
         "type": "object",
         "required": ["id", "severity", "message", "source", "assert"],
         "additionalProperties": False,
@@ -151,7 +151,7 @@ def rule_file_schema() -> dict[str, Any]:
         "title": "icprules rule pack",
         "description": "A YAML rule pack for icprules (format icprules/rules/v1).",
         "type": "object",
-        "required": ["format", "pack", "rules"],
+        "required": ["format", "pack"],
         "additionalProperties": False,
         "properties": {
             "format": {"const": "icprules/rules/v1"},
@@ -161,6 +161,11 @@ def rule_file_schema() -> dict[str, Any]:
             "facts": {"type": "object", "propertyNames": {"pattern": r"^[a-z][a-z0-9_]*$"},
                       "additionalProperties": {"$ref": "#/$defs/fact"}},
             "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
+            "decisions": {
+                "type": "object", "propertyNames": {"pattern": r"^[a-z][a-z0-9_]*$"},
+                "additionalProperties": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/option"}},
+            },
+            "materials": {"type": "array", "items": {"$ref": "#/$defs/material"}},
             "normalize": {"type": "array", "items": {
                 "type": "object", "required": ["each", "transform"], "additionalProperties": False,
                 "properties": {"each": {"$ref": "#/$defs/path"}, "transform": {"$ref": "#/$defs/transforms"}},
@@ -190,6 +195,36 @@ def rule_file_schema() -> dict[str, Any]:
             "citation": _citation(),
             "fact": fact,
             "rule": rule,
+            "option": {
+                "type": "object", "required": ["result", "reason", "source"], "additionalProperties": False,
+                "properties": {"result": {"type": "string"}, "when": {"$ref": "#/$defs/condition"},
+                               "reason": {"$ref": "#/$defs/bilingual"},
+                               "params": {"type": "object", "additionalProperties": {"$ref": "#/$defs/operand"}},
+                               "source": rule["properties"]["source"]},
+            },
+            "material": {
+                "type": "object", "required": ["id", "name", "scope", "reason", "source"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"},
+                    "name": {"$ref": "#/$defs/bilingual"},
+                    "scope": {"enum": ["application", "entity", "service"]},
+                    "level": {"enum": ["required", "info"]},
+                    "services": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                    "operations": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                    "providers": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                    "each": rule["properties"]["each"],
+                    "when": {"$ref": "#/$defs/condition"},
+                    "via_verification": {"$ref": "#/$defs/condition"},
+                    "provided": {"$ref": "#/$defs/condition"},
+                    "path": {"$ref": "#/$defs/path"},
+                    "spec": {"type": "string"},
+                    "params": rule["properties"]["params"],
+                    "reason": {"$ref": "#/$defs/bilingual"},
+                    "message": {"$ref": "#/$defs/bilingual"},
+                    "source": rule["properties"]["source"],
+                },
+            },
         },
     }
 

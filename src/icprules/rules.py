@@ -72,6 +72,55 @@ class Normalizer:
     operand: Operand
 
 
+@dataclass(frozen=True)
+class Option:
+    """One outcome of a decision: chosen when ``when`` holds (or always, without one)."""
+
+    result: str
+    when: Node | None
+    reason: dict[str, str]
+    params: tuple[tuple[str, Operand], ...]
+    source: tuple[dict[str, Any], ...]
+
+
+class Decision(Fact):
+    """A named choice among ordered options (the first whose condition holds).
+
+    It is also a fact, whose value is the chosen option's ``result``, so rules and
+    materials can depend on it (``{fact: verification, equals: electronic}``).
+    """
+
+    __slots__ = ("options",)
+
+    def __init__(self, name: str, options: tuple[Option, ...]) -> None:
+        super().__init__(name, None, None)
+        self.options = options
+
+    def choose(self, env: Any) -> Option | None:
+        for option in self.options:
+            if option.when is None or option.when.test(env, env.root):
+                return option
+        return None
+
+    def evaluate(self, env: Any) -> Any:
+        chosen = self.choose(env)
+        return None if chosen is None else chosen.result
+
+
+@dataclass(frozen=True)
+class Material:
+    """Something to prepare: an attachment, a paper, a pre-approval (the checklist's rows)."""
+
+    id: str
+    name: dict[str, str]
+    level: str  # "required" or "info"
+    rule: Rule  # where it applies and how "provided" is judged (its finding when missing)
+    needed: Node | None  # when the material is needed at all
+    via: Node | None  # when it comes out of the verification itself instead of being attached
+    reason: dict[str, str]
+    spec: str | None
+
+
 @dataclass
 class RuleSet:
     """Compiled rules, facts and data: build once, use for any number of documents."""
@@ -82,6 +131,8 @@ class RuleSet:
     packs: tuple[Pack, ...]
     data: DataStore
     normalizers: tuple[Normalizer, ...] = ()
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    materials: tuple[Material, ...] = ()
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -169,6 +220,8 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
     merged: dict[str, tuple[dict[str, Any], _RawPack, int, str]] = {}
     fact_specs: dict[str, tuple[dict[str, Any], _RawPack, str]] = {}
     norm_specs: dict[str, tuple[dict[str, Any], _RawPack, int]] = {}
+    decision_specs: dict[str, tuple[list[dict[str, Any]], _RawPack]] = {}
+    material_specs: dict[str, tuple[dict[str, Any], _RawPack, int, str]] = {}
     packs: dict[str, Pack] = {}
     for rp in raw:
         spec = rp.spec
@@ -178,6 +231,10 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
             fact_specs[fname] = (fspec, rp, fname)
         for k, nspec in enumerate(spec.get("normalize") or []):
             norm_specs[nspec["each"]] = (nspec, rp, k)
+        for dname, options in (spec.get("decisions") or {}).items():
+            decision_specs[dname] = (options, rp)
+        for k, mspec in enumerate(spec.get("materials") or []):
+            material_specs[mspec["id"]] = (mspec, rp, k, name)
         for i, rule in enumerate(spec.get("rules") or []):
             merged[rule["id"]] = (rule, rp, i, name)
         for j, rid in enumerate(spec.get("disable") or []):
@@ -186,7 +243,12 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
             del merged[rid]
 
     sources = store.files.get("sources", {}).get("documents", {})
-    compiler = Compiler(store, set(fact_specs))
+    clash = set(fact_specs) & set(decision_specs)
+    if clash:
+        name = sorted(clash)[0]
+        raise RuleFileError(decision_specs[name][1].positions.problem(
+            f"{name!r} is both a fact and a decision", ("decisions", name)))
+    compiler = Compiler(store, set(fact_specs) | set(decision_specs))
 
     # ---- facts
     facts: dict[str, Fact] = {}
@@ -202,6 +264,24 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
         except CompileError as exc:
             raise RuleFileError(rp.positions.problem(exc.message, exc.path)) from None
         deps[fname] = set(compiler.facts_used)
+    for dname, (options, rp) in decision_specs.items():
+        compiled = []
+        compiler.facts_used = set()
+        for k, ospec in enumerate(options):
+            where = ("decisions", dname, k)
+            try:
+                compiled.append(Option(
+                    result=ospec["result"],
+                    when=compiler.condition(ospec["when"], (*where, "when")) if "when" in ospec else None,
+                    reason=dict(ospec["reason"]),
+                    params=tuple((n, compiler.operand(v, (*where, "params", n))) for n, v in
+                                 (ospec.get("params") or {}).items()),
+                    source=_citations(ospec["source"], sources, where),
+                ))
+            except CompileError as exc:
+                raise RuleFileError(rp.positions.problem(exc.message, exc.path)) from None
+        facts[dname] = Decision(dname, tuple(compiled))
+        deps[dname] = set(compiler.facts_used)
     cycle = _find_cycle(deps)
     if cycle:
         _, rp, _ = fact_specs[cycle[0]]
@@ -216,6 +296,16 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
             rules.append(_compile_rule(rspec, pack_name, compiler, sources, where, rp.origin))
         except CompileError as exc:
             raise RuleFileError(rp.positions.problem(f"rule {rid}: {exc.message}", exc.path)) from None
+    materials: list[Material] = []
+    for mid, (mspec, rp, k, pack_name) in material_specs.items():
+        where = ("materials", k)
+        try:
+            material = _compile_material(mspec, pack_name, compiler, sources, where, rp.origin)
+        except CompileError as exc:
+            raise RuleFileError(rp.positions.problem(f"material {mid}: {exc.message}", exc.path)) from None
+        materials.append(material)
+        if material.level == "required":
+            rules = [r for r in rules if r.id != material.rule.id] + [material.rule]
     normalizers: list[Normalizer] = []
     for pattern, (nspec, rp, k) in norm_specs.items():
         where = ("normalize", k)
@@ -226,7 +316,62 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
             raise RuleFileError(rp.positions.problem(exc.message, exc.path)) from None
         normalizers.append(Normalizer(pattern, segs, operand))
     return RuleSet(tuple(rules), facts, {k: v[0] for k, v in fact_specs.items()}, tuple(packs.values()), store,
-                   tuple(normalizers))
+                   tuple(normalizers), {k: v for k, v in facts.items() if isinstance(v, Decision)},
+                   tuple(materials))
+
+
+#: Where each material scope looks, and where its attachment key lives there.
+_SCOPES = {
+    "application": ((), "attachments"),
+    "entity": ((), "entity.attachments"),
+    "service": (("services[*]",), "attachments"),
+}
+
+
+def _compile_material(spec: Mapping[str, Any], pack: str, compiler: Compiler, sources: Mapping[str, Any],
+                      where: tuple[str | int, ...], origin: str) -> Material:
+    mid = spec["id"]
+    each_default, holder = _SCOPES[spec["scope"]]
+    path = spec.get("path", f"{holder}.{mid}")
+    provided = spec.get("provided", {"exists": path})
+    conditions = [c for c in (spec.get("when"),) if c is not None]
+    if "via_verification" in spec:
+        conditions.append({"not": spec["via_verification"]})
+    rule_spec: dict[str, Any] = {
+        "id": f"materials.{mid.replace('_', '-')}",
+        "title": spec["name"],
+        "severity": "error",
+        "assert": provided,
+        "path": path,
+        "message": spec.get("message") or {
+            "zh": f"缺少{spec['name']['zh']}（{path}）。", "en": f"{spec['name']['en']} is missing ({path})."},
+        "source": spec["source"],
+    }
+    each = spec.get("each", list(each_default))
+    if each:
+        rule_spec["each"] = each
+    if conditions:
+        rule_spec["when"] = conditions[0] if len(conditions) == 1 else {"all": conditions}
+    applies = {k: spec[k] for k in ("services", "operations", "providers") if k in spec}
+    if applies:
+        rule_spec["applies_to"] = applies
+    if "params" in spec:
+        rule_spec["params"] = spec["params"]
+    rule = _compile_rule(rule_spec, pack, compiler, sources, where, origin)
+    via = compiler.condition(spec["via_verification"], (*where, "via_verification")) \
+        if "via_verification" in spec else None
+    needed = compiler.condition(spec["when"], (*where, "when")) if "when" in spec else None
+    return Material(mid, dict(spec["name"]), spec.get("level", "required"), rule, needed, via,
+                    dict(spec["reason"]), spec.get("spec"))
+
+
+def _citations(spec: Any, sources: Mapping[str, Any], where: tuple[str | int, ...]) -> tuple[dict[str, Any], ...]:
+    citations = spec if isinstance(spec, list) else [spec]
+    for i, cite in enumerate(citations):
+        if cite["doc"] not in sources:
+            w = (*where, "source", i, "doc") if isinstance(spec, list) else (*where, "source", "doc")
+            raise CompileError(f"unknown source document {cite['doc']!r} (see data/sources.yaml)", w)
+    return tuple(dict(c) for c in citations)
 
 
 def _compile_rule(spec: Mapping[str, Any], pack: str, compiler: Compiler, sources: Mapping[str, Any],
@@ -245,11 +390,7 @@ def _compile_rule(spec: Mapping[str, Any], pack: str, compiler: Compiler, source
         (name, compiler.operand(value, (*where, "params", name), literal_ok=True))
         for name, value in (spec.get("params") or {}).items()
     )
-    citations = spec["source"] if isinstance(spec["source"], list) else [spec["source"]]
-    for i, cite in enumerate(citations):
-        if cite["doc"] not in sources:
-            w = (*where, "source", i, "doc") if isinstance(spec["source"], list) else (*where, "source", "doc")
-            raise CompileError(f"unknown source document {cite['doc']!r} (see data/sources.yaml)", w)
+    citations = _citations(spec["source"], sources, where)
     applies = spec.get("applies_to") or {}
 
     def opt(key: str) -> frozenset[str] | None:
@@ -261,7 +402,7 @@ def _compile_rule(spec: Mapping[str, Any], pack: str, compiler: Compiler, source
         deprecated = {**deprecated, "on": deprecated["on"].isoformat()}
     return Rule(
         id=spec["id"], pack=pack, severity=spec["severity"], title=dict(spec.get("title") or {}),
-        message=dict(spec["message"]), source=tuple(dict(c) for c in citations), assert_=assert_,
+        message=dict(spec["message"]), source=citations, assert_=assert_,
         when=when, each=tuple(each), path=path_segs, params=params, services=opt("services"),
         operations=opt("operations"), providers=opt("providers"), deprecated=deprecated,
         spec=dict(spec), origin=origin,

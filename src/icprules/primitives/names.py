@@ -179,3 +179,37 @@ def _unique(value: Any, params: Any, env: Env) -> Any:
         if isinstance(theirs, str) and compact(theirs)[0] == target:
             return False, {"name": mine}
     return True
+
+
+def parent_mapping(env: Env) -> dict[str, Any] | None:
+    """The nearest mapping that contains the current item (a service for one of its categories)."""
+    from ..paths import get
+
+    path = tuple(env.item_path)
+    while path:
+        path = path[:-1]
+        found = get(env.root, path)
+        if isinstance(found, dict):
+            return found
+    return None
+
+
+@check(
+    "listed_in_parent",
+    params={"type": "object", "required": ["list", "key"], "additionalProperties": False,
+            "properties": {"list": {"type": "string", "description": "the parent's list field, e.g. pre_approvals"},
+                           "key": {"type": "string", "description": "the field of a list entry to match"},
+                           "require": {"type": "string", "description": "a field the matching entry must fill"}}},
+    doc={"zh": "该值在其所属对象的某个列表中有对应条目（如内容类别在 pre_approvals 中有带文件的审批）",
+         "en": "the value has an entry in a list of the object holding it (a content category with a "
+               "pre-approval document in pre_approvals)"},
+)
+def _listed_in_parent(value: Any, params: Any, env: Env) -> Any:
+    parent = parent_mapping(env)
+    entries = parent.get(params["list"]) if parent else None
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and entry.get(params["key"]) == value:
+            need = params.get("require")
+            if need is None or (isinstance(entry.get(need), str) and entry[need].strip()):
+                return True
+    return False

@@ -1,0 +1,299 @@
+"""Attached files: readable, of an accepted kind by content, and images that meet their spec.
+
+Images are probed with Pillow, lazily: the header gives format and size without
+decoding, so an oversized (decompression bomb) image is refused before any pixel
+is read; colour and the photo precautions are measured on a bounded thumbnail
+(JPEG draft mode decodes at reduced scale). Truncated and corrupt files are
+reported, never raised.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageChops, ImageStat, UnidentifiedImageError
+
+from ..conditions import Env
+from ..registry import check
+from .files import resolve_inside
+
+_PDF_MAGIC = b"%PDF-"
+
+
+@dataclass(frozen=True)
+class Probe:
+    path: Path
+    size: int
+    kind: str | None  # jpeg, png, pdf, gif... or None when unknown
+    width: int = 0
+    height: int = 0
+    mode: str = ""
+    problem: str | None = None  # why the content cannot be used
+
+
+def probe(path: Path, max_pixels: int) -> Probe:
+    """Identify a file by its content; never raises. Memoised while the file is unchanged."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        return Probe(path, 0, None, problem=f"cannot be read ({exc.strerror or 'error'})")
+    return _probe_cached(path, stat.st_mtime_ns, stat.st_size, max_pixels)
+
+
+@lru_cache(maxsize=256)
+def _probe_cached(path: Path, _mtime_ns: int, _size: int, max_pixels: int) -> Probe:
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        return Probe(path, 0, None, problem=f"cannot be read ({exc.strerror or 'error'})")
+    if head.startswith(_PDF_MAGIC):
+        return _probe_pdf(path, size)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                width, height = img.size
+                kind = (img.format or "").lower() or None
+                if width * height > max_pixels:
+                    return Probe(path, size, kind, width, height, img.mode,
+                                 problem=f"{width}x{height} pixels is more than the {max_pixels} allowed")
+                return Probe(path, size, kind, width, height, img.mode)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return Probe(path, size, None, problem=f"an image with more pixels than the {max_pixels} allowed "
+                                              "(a decompression bomb is refused unread)")
+    except UnidentifiedImageError:
+        return Probe(path, size, None)
+    except (OSError, ValueError, SyntaxError) as exc:
+        return Probe(path, size, None, problem=f"not a readable image ({str(exc)[:80]})")
+
+
+def _probe_pdf(path: Path, size: int) -> Probe:
+    try:
+        with path.open("rb") as fh:
+            fh.seek(max(0, size - 1024))
+            tail = fh.read()
+    except OSError as exc:
+        return Probe(path, size, "pdf", problem=f"cannot be read ({exc.strerror or 'error'})")
+    if b"%%EOF" not in tail:
+        return Probe(path, size, "pdf", problem="a truncated PDF (no end-of-file marker)")
+    return Probe(path, size, "pdf")
+
+
+def _thumbnail(path: Path, longest: int) -> Image.Image:
+    """Decode at reduced size; raises OSError/ValueError on truncated or corrupt data."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(path) as img:
+            img.draft("RGB", (longest, longest))
+            img.load()
+            thumb: Image.Image = img.convert("RGB")
+    thumb.thumbnail((longest, longest))
+    return thumb
+
+
+@dataclass(frozen=True)
+class Measures:
+    """What one decode of an image tells: every pixel-level check reads these."""
+
+    error: str | None = None  # the image is corrupt or truncated
+    colour: bool = True
+    ring_white: float = 1.0  # share of the outermost pixel ring that is white
+    fill: float = 1.0  # share of the frame covered by the bounding box of non-white pixels
+
+
+_DECODE_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+
+def measure(found: Probe, longest: int = 512, white_level: int = 230) -> Measures:
+    """Decode once at thumbnail size and measure; memoised while the file is unchanged."""
+    try:
+        stat = found.path.stat()
+    except OSError as exc:
+        return Measures(error=f"cannot be read ({exc.strerror or 'error'})")
+    return _measure_cached(found.path, stat.st_mtime_ns, stat.st_size, found.mode, longest, white_level)
+
+
+@lru_cache(maxsize=256)
+def _measure_cached(path: Path, _mtime_ns: int, _size: int, mode: str, longest: int, level: int) -> Measures:
+    try:
+        thumb = _thumbnail(path, longest)
+    except _DECODE_ERRORS as exc:
+        return Measures(error=f"the image is corrupt or truncated ({str(exc)[:80]})")
+    mask = _white_mask(thumb, level)
+    w, h = thumb.size
+    # The outermost ring of pixels is what shows of the background around the document.
+    ring = [(x, 0) for x in range(w)] + [(x, h - 1) for x in range(w)]
+    ring += [(0, y) for y in range(h)] + [(w - 1, y) for y in range(h)]
+    ring_white = sum(1 for xy in ring if mask.getpixel(xy)) / len(ring)
+    box = ImageChops.invert(mask).getbbox()  # the bounding box of everything that is not white
+    fill = 0.0 if box is None else (box[2] - box[0]) * (box[3] - box[1]) / (w * h)
+    return Measures(None, _is_colour(mode, thumb), ring_white, fill)
+
+
+def _probe_file(value: Any, env: Env, max_pixels: int) -> Probe | str:
+    if not isinstance(value, str):
+        return "not a file path"
+    path = resolve_inside(value, env.base_dir)
+    if isinstance(path, str):
+        return path
+    key = ("__probe__", str(path), max_pixels)
+    hit = env.cache.get(key)
+    if hit is None:
+        hit = probe(path, max_pixels)
+        env.cache[key] = hit
+    assert isinstance(hit, Probe)
+    return hit
+
+
+_FILE_PARAMS = {
+    "type": "object", "additionalProperties": False,
+    "properties": {"max_pixels": {"type": "integer", "minimum": 1},
+                   "kinds": {"type": "array", "items": {"type": "string"}},
+                   "extensions": {"type": "object"}},
+}
+
+
+@check("file_readable", params=_FILE_PARAMS,
+       doc={"zh": "附件路径指向申请文件所在目录内的一个可读文件（不能用 .. 或链接跳出该目录）",
+            "en": "the attachment path names a readable file inside the document's folder "
+                  "(no '..' or link leading out)"})
+def _file_readable(value: Any, params: Any, env: Env) -> Any:
+    if isinstance(value, list):
+        return True  # the items are checked one by one
+    found = _probe_file(value, env, int(params.get("max_pixels", 40_000_000)))
+    if isinstance(found, str):
+        return False, {"why": found}
+    return True
+
+
+@check("file_kind", params=_FILE_PARAMS,
+       doc={"zh": "文件内容（而非文件名）是可接受的类型，且完整可读（不是损坏、截断或超大像素的图片）",
+            "en": "the file's content (not its name) is an accepted kind, complete and readable "
+                  "(not corrupt, truncated or a decompression bomb)"})
+def _file_kind(value: Any, params: Any, env: Env) -> Any:
+    found = _probe_file(value, env, int(params.get("max_pixels", 40_000_000)))
+    if not isinstance(found, Probe):
+        return True  # file_readable reports it
+    kinds = params.get("kinds") or []
+    if found.problem:
+        return False, {"why": found.problem}
+    if found.kind not in kinds:
+        return False, {"why": f"its content is {found.kind or 'not a recognised format'}, "
+                              f"not one of {', '.join(kinds)}"}
+    if found.kind in ("jpeg", "png"):
+        error = measure(found).error
+        if error:
+            return False, {"why": error}
+    return True
+
+
+@check("file_extension", params=_FILE_PARAMS,
+       doc={"zh": "文件扩展名与内容一致", "en": "the file name's extension matches its content"})
+def _file_extension(value: Any, params: Any, env: Env) -> Any:
+    found = _probe_file(value, env, int(params.get("max_pixels", 40_000_000)))
+    if not isinstance(found, Probe) or found.kind is None:
+        return True
+    names = (params.get("extensions") or {}).get(found.kind)
+    if not names:
+        return True
+    ext = found.path.suffix.lower().lstrip(".")
+    return ext in names, {"kind": found.kind, "extension": ext or "(none)"}
+
+
+def _image(value: Any, params: Any, env: Env) -> Probe | None:
+    """The probe of a readable JPEG/PNG attachment, or None (other rules report the rest)."""
+    found = _probe_file(value, env, int(params.get("max_pixels", 40_000_000)))
+    if not isinstance(found, Probe) or found.problem or found.kind not in ("jpeg", "png"):
+        return None
+    return found
+
+
+@check("image_file_size",
+       params={"type": "object", "additionalProperties": False,
+               "properties": {"min_kb": {"type": "number", "minimum": 0}, "max_kb": {"type": "number", "minimum": 0},
+                              "max_pixels": {"type": "integer", "minimum": 1}}},
+       doc={"zh": "图片文件大小在范围内（K = 1024 字节）", "en": "the image file's size is in range (K = 1024 bytes)"})
+def _image_file_size(value: Any, params: Any, env: Env) -> Any:
+    found = _image(value, params, env)
+    if found is None:
+        return True
+    kb = found.size / 1024
+    low, high = params.get("min_kb"), params.get("max_kb")
+    ok = (low is None or kb >= low) and (high is None or kb <= high)
+    return ok, {"size_kb": f"{kb:.0f}", "min_kb": low, "max_kb": high}
+
+
+@check("image_resolution",
+       params={"type": "object", "additionalProperties": False,
+               "properties": {"min_width": {"type": "integer", "minimum": 0},
+                              "min_height": {"type": "integer", "minimum": 0},
+                              "either_orientation": {"type": "boolean"},
+                              "max_pixels": {"type": "integer", "minimum": 1}}},
+       doc={"zh": "图片分辨率不低于要求（可设为横竖方向均可）",
+            "en": "the image's resolution is at least the minimum (optionally in either orientation)"})
+def _image_resolution(value: Any, params: Any, env: Env) -> Any:
+    found = _image(value, params, env)
+    if found is None:
+        return True
+    w, h = found.width, found.height
+    mw, mh = int(params.get("min_width", 0)), int(params.get("min_height", 0))
+    ok = (w >= mw and h >= mh) or (bool(params.get("either_orientation")) and w >= mh and h >= mw)
+    return ok, {"width": w, "height": h, "min_width": mw, "min_height": mh}
+
+
+@check("image_colour",
+       params={"type": "object", "additionalProperties": False,
+               "properties": {"max_pixels": {"type": "integer", "minimum": 1}}},
+       doc={"zh": "彩色图片（灰度模式或灰色内容的彩色模式图片都不算）",
+            "en": "a colour image (a greyscale mode, or grey content saved in a colour mode, is not)"})
+def _image_colour(value: Any, params: Any, env: Env) -> Any:
+    found = _image(value, params, env)
+    return True if found is None else measure(found).colour
+
+
+def _is_colour(mode: str, thumb: Image.Image) -> bool:
+    if mode in ("1", "L", "LA", "I", "F", "I;16"):
+        return False
+    # A colour-mode image of a grey scan is still grey: look at the chroma spread.
+    stat = ImageStat.Stat(thumb.convert("YCbCr"))
+    _, cb, cr = stat.stddev
+    mean_cb, mean_cr = stat.mean[1:]
+    return bool(cb > 2.0 or cr > 2.0 or abs(mean_cb - 128) > 4 or abs(mean_cr - 128) > 4)
+
+
+_PHOTO_PARAMS = {
+    "type": "object", "required": ["photo"], "additionalProperties": False,
+    "properties": {"photo": {"type": "object"}, "max_pixels": {"type": "integer", "minimum": 1},
+                   "measure": {"enum": ["background", "fill"]}},
+}
+
+
+@check("photo_precautions", params=_PHOTO_PARAMS,
+       doc={"zh": "照片注意事项中可测量的部分：背景接近白色（measure: background）；证件占画面比例（measure: fill）",
+            "en": "the measurable photo precautions: a near-white background (measure: background); "
+                  "the document filling the frame (measure: fill)"})
+def _photo_precautions(value: Any, params: Any, env: Env) -> Any:
+    found = _image(value, params, env)
+    if found is None:
+        return True
+    photo = params["photo"]
+    found_measures = measure(found, int(photo.get("thumbnail", 512)), int(photo.get("white_level", 230)))
+    if found_measures.error:
+        return True  # file_kind reports it
+    if params.get("measure", "background") == "background":
+        share = found_measures.ring_white
+        return share >= float(photo.get("frame_white_min", 0.9)), {"white": f"{share:.0%}"}
+    fill = found_measures.fill
+    return fill >= float(photo.get("fill_min", 0.98)), {"fill": f"{fill:.1%}"}
+
+
+def _white_mask(thumb: Image.Image, level: int) -> Image.Image:
+    """255 where every channel is at least ``level`` (a pixel is white only if all are)."""
+    r, g, b = (band.point(lambda v: 255 if v >= level else 0) for band in thumb.split())
+    return ImageChops.multiply(ImageChops.multiply(r, g), b)

@@ -1,0 +1,91 @@
+"""The verification path and the materials checklist in the report, and `icprules materials`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from conftest import EXAMPLES, run
+from test_cli import cli
+
+
+def _by_id(report: Any) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for m in report.materials:
+        out.setdefault(m["id"], []).append(m)
+    return out
+
+
+def test_electronic_when_licence_and_id_cards(website: dict[str, Any]) -> None:
+    report = run(website)
+    assert report.verification["result"] == "electronic"
+    assert "business licence" in report.verification["reason"]["en"]
+    assert report.verification["source"][0]["doc"] == "nwcd-website-guide"
+
+
+def test_manual_when_the_entity_certificate_is_not_a_licence(website: dict[str, Any]) -> None:
+    website["entity"]["nature"] = "government"
+    website["entity"]["certificate"]["type"] = "uscc_certificate"
+    verification = run(website).verification
+    assert verification["result"] == "manual"
+    assert "uscc_certificate" in verification["reason"]["en"]
+
+
+def test_manual_when_any_person_has_another_document(app: dict[str, Any]) -> None:
+    app["services"][0]["principal"]["id"]["type"] = "passport"
+    assert run(app).verification["result"] == "manual"
+
+
+def test_checklist_of_the_website_example(website: dict[str, Any]) -> None:
+    materials = _by_id(run(website))
+    assert set(materials) == {"entity_certificate", "entity_principal_id", "service_principal_photo",
+                              "authenticity_form", "domain_auth_screenshot", "party_building_letter",
+                              "domain_certificate"}
+    photo = materials["service_principal_photo"][0]
+    assert photo["via_verification"] and not photo["required"] and photo["scope"] == "services[0]"
+    cert = materials["entity_certificate"][0]
+    assert cert == {**cert, "scope": "entity", "path": "entity.attachments.entity_certificate", "required": True,
+                    "provided": True, "level": "required", "spec": "entity_certificate"}
+    assert materials["party_building_letter"][0]["level"] == "info"
+
+
+def test_checklist_follows_the_conditions(app: dict[str, Any]) -> None:
+    ids = _by_id(run(app))
+    assert {"authorization_letter", "commitment_letter", "app_icon", "service_principal_id"} <= set(ids)
+    app["entity"]["province"] = "BJ"  # no commitment letter outside SH, NX, SX, GD
+    app["account"]["company_name"] = "另一家公司"  # but now a confirmation letter
+    ids = _by_id(run(app))
+    assert "commitment_letter" not in ids
+    assert ids["confirmation_letter"][0]["required"] and not ids["confirmation_letter"][0]["provided"]
+
+
+def test_manual_path_requires_photo_and_form_per_service(website: dict[str, Any]) -> None:
+    website["entity"]["principal"]["id"]["type"] = "passport"
+    report = run(website)
+    materials = _by_id(report)
+    assert materials["service_principal_photo"][0]["required"]
+    assert {f.path for f in report.errors} >= {"services[0].attachments.service_principal_photo",
+                                               "services[0].attachments.authenticity_form"}
+
+
+def test_one_pre_approval_entry_per_category_with_its_department(website: dict[str, Any]) -> None:
+    website["services"][0]["categories"] = ["news", "online_games"]
+    website["services"][0]["pre_approvals"] = [{"category": "news", "document": "files/authorization-letter.pdf"}]
+    entries = _by_id(run(website))["pre_approval"]
+    assert [(e["path"], e["provided"]) for e in entries] == [("services[0].categories[0]", True),
+                                                              ("services[0].categories[1]", False)]
+    assert "Cyberspace administration" in entries[0]["reason"]["en"]
+
+
+def test_report_json_carries_verification_and_materials(app: dict[str, Any]) -> None:
+    data = json.loads(run(app).to_json())
+    assert data["verification"]["result"] == "electronic"
+    assert {m["id"] for m in data["materials"]} >= {"app_icon", "commitment_letter"}
+
+
+def test_materials_command() -> None:
+    code, out, _ = cli("materials", str(EXAMPLES / "app-application.yaml"), "--today", "2026-11-23")
+    assert code == 0
+    assert "Verification: electronic" in out and "[x] APP icon  (services[0]: provided)" in out
+    code, out, _ = cli("materials", str(EXAMPLES / "app-application.yaml"), "--lang", "zh", "--format", "json")
+    assert code == 0 and json.loads(out)["verification"]["result"] == "electronic"
