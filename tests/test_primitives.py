@@ -82,6 +82,8 @@ _PARAMS: dict[str, dict[str, Any]] = {
     "phone": {"region": "CN", "kinds": ["mobile"]},
     "valid_on": {"days_after": 30},
     "lookup": {"index": {}},
+    "calendar_covers": {"working_days": 21},
+    "record_number": {"kinds": ["filing"], "service": "any"},
 }
 
 

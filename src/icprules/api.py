@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import document as _document
+from . import timeline
 from .conditions import Env
 from .engine import checklist, decide, document_context, evaluate, normalized
 from .model import Application
+from .primitives.records import start_date
 from .report import Report
 from .rules import RuleSet, load_rules
 
@@ -43,7 +45,19 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     env = Env(doc.data, today=day, base_dir=doc.base_dir, fact_defs=ruleset.facts)
     return Report(tuple(findings), operation=operation, provider=provider, today=day,
                   normalized=normalized(ruleset, doc), verification=decide(ruleset, env, "verification"),
-                  materials=tuple(checklist(ruleset, env)))
+                  materials=tuple(checklist(ruleset, env)), deadlines=tuple(_deadlines(ruleset, doc.data, day)))
+
+
+def _deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date) -> list[dict[str, Any]]:
+    _, provider, types = document_context(ruleset, data)
+    entries = ruleset.data.files.get("timeline", {}).get("deadlines", [])
+    operation = data.get("operation") if isinstance(data.get("operation"), str) else None
+    out = timeline.deadlines(entries, start=start_date(data, day), operation=operation, service_types=types)
+    access = ruleset.data.files.get("providers", {}).get("public_security_access", {}).get(provider or "")
+    for entry in out:
+        if entry["id"] == "public_security_filing" and access:
+            entry["access"] = {k: v for k, v in access.items() if k != "source"}
+    return out
 
 
 def _as_date(value: dt.date | str | None) -> dt.date:

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import formats
+from . import footer, formats, record_number
 from .api import check
+from .data import DataStore
 from .errors import IcpRulesError
 from .report import Report
 from .rule_schema import schema_text
@@ -58,6 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=["zh", "en"], default="en")
     rule_options(r)
 
+    n = sub.add_parser("record-number", help="explain a record number (备案号)")
+    n.add_argument("number")
+    n.add_argument("--lang", choices=["zh", "en"], default="en")
+
+    f = sub.add_parser("footer", help="print what a site or APP shows after approval")
+    f.add_argument("number", help="the ICP record number, e.g. 京ICP备04000001号-1")
+    f.add_argument("--police", help="the public-security filing number, e.g. 京公网安备11010502030143号")
+    f.add_argument("--app", action="store_true", help="the APP's settings/about text instead of HTML")
+
     sub.add_parser("rule-schema", help="print the JSON Schema of rule pack files")
     return p
 
@@ -73,6 +83,15 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     try:
         if args.command == "rule-schema":
             out.write(schema_text())
+            return 0
+        if args.command == "record-number":
+            return _explain_number(args.number, args.lang, out)
+        if args.command == "footer":
+            if args.app:
+                notice = footer.app_notice(args.number)
+                out.write(f"{notice['zh']}\n{notice['en']}\n{notice['link']}\n")
+            else:
+                out.write(footer.website_html(args.number, args.police))
             return 0
         ruleset = _load(args)
         if args.command == "rules":
@@ -123,6 +142,36 @@ def _check(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
 class _NotFound(IcpRulesError):
     def __init__(self, name: str) -> None:
         super().__init__(f"no such file: {name}")
+
+
+_KINDS = {
+    "filing": ("ICP备案号", "ICP filing number"),
+    "licence": ("ICP经营许可证号（不是备案号）", "commercial ICP licence number (not a filing)"),
+    "value_added": ("增值电信业务经营许可证持有者的备案号", "filing number of a value-added telecom licence holder"),
+    "police": ("公安联网备案号", "public-security filing number"),
+}
+_SERVICE = {"website": ("网站", "website"), "app": ("APP", "APP"), "mini_program": ("小程序", "mini program"),
+            "quick_app": ("快应用", "quick app")}
+
+
+def _explain_number(text: str, lang: str, out: TextIO) -> int:
+    i = 0 if lang == "zh" else 1
+    number = record_number.parse(text)
+    row = next(p for p in DataStore.load().resolve("provinces.provinces") if p["code"] == number.province)
+    lines = [
+        record_number.format(number),
+        f"  {'种类' if i == 0 else 'kind'}: {_KINDS[number.kind][i]}",
+        f"  {'省份' if i == 0 else 'province'}: {row['name_zh'] if i == 0 else row['name_en']} ({number.abbr})",
+    ]
+    if number.kind == "police":
+        lines.append(f"  {'受理公安机关地区代码' if i == 0 else 'police region code'}: {number.region}")
+    else:
+        lines.append(f"  {'主体备案号' if i == 0 else 'entity number'}: {number.entity_number}")
+    if number.service is not None:
+        kind = _SERVICE[number.service_type or "website"][i]
+        lines.append(f"  {'服务' if i == 0 else 'service'}: {kind} #{number.service}")
+    out.write("\n".join(lines) + "\n")
+    return 0
 
 
 def _list_rules(ruleset: RuleSet, lang: str, out: TextIO) -> int:

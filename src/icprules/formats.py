@@ -14,14 +14,15 @@ _LABELS = {
            "normalized": "规范形式（提交时可使用）", "verification": "核验方式",
            "electronic": "电子核验", "manual": "人工核验", "materials": "备案材料清单",
            "provided": "已提供", "missing": "缺少", "via": "核验时生成", "optional": "如审核要求再提供",
-           "not_needed": "无需"},
+           "not_needed": "无需", "deadlines": "时限（~ 为估算）"},
     "en": {"error": "ERROR", "warning": "WARNING", "info": "INFO", "errors": "errors", "warnings": "warnings",
            "infos": "notes", "ok": "OK: no errors",
            "not_ok": "NOT OK", "source": "source", "none": "No findings.",
            "normalized": "Canonical forms (to use when you submit)", "verification": "Verification",
            "electronic": "electronic", "manual": "manual", "materials": "Materials to prepare",
            "provided": "provided", "missing": "MISSING", "via": "made by the verification",
-           "optional": "only if the review asks", "not_needed": "not needed"},
+           "optional": "only if the review asks", "not_needed": "not needed",
+           "deadlines": "Deadlines (~ estimated)"},
 }
 
 
@@ -61,6 +62,12 @@ def text(report: Report, *, lang: str = "en", name: str | None = None,
             lines.append(f"    {f.message.get(lang) or f.message.get('en', '')}")
             for s in f.source:
                 lines.append(f"    {labels['source']}: {cite(s, titles, lang)}")
+    if report.deadlines:
+        lines.append("")
+        lines.append(labels["deadlines"])
+        for d in report.deadlines:
+            mark = " ~" if d["estimated"] else ""
+            lines.append(f"  {d['due']}{mark}  {d['name'].get(lang, d['id'])}")
     if report.normalized:
         lines.append("")
         lines.append(labels["normalized"])

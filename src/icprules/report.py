@@ -54,6 +54,8 @@ class Report:
     verification: Mapping[str, Any] | None = None
     #: The checklist: every material needed, where it goes, and whether it is provided.
     materials: tuple[Mapping[str, Any], ...] = ()
+    #: Deadlines from the submission date: provider review, SMS window, authority review...
+    deadlines: tuple[Mapping[str, Any], ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -85,6 +87,7 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "verification": _jsonable(self.verification),
             "materials": _jsonable(list(self.materials)),
+            "deadlines": _jsonable(list(self.deadlines)),
             "normalized": _jsonable(self.normalized),
         }
         for key, value in self.extra.items():

@@ -1,0 +1,43 @@
+"""What a site or APP must show once its filing is approved."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from . import record_number as rn
+from .data import DataStore
+
+
+def _display() -> dict[str, Any]:
+    display: dict[str, Any] = DataStore.load().resolve("display")
+    return display
+
+
+def website_html(record: str, police: str | None = None) -> str:
+    """The HTML for the bottom of every page: the record number linked to MIIT, and the
+    public-security number linked to its portal when given. Raises RecordNumberError."""
+    display = _display()
+    number = rn.parse(record)
+    if number.kind == "police":
+        raise rn.InvalidComponent("give the ICP record number first, the public-security number with --police")
+    parts = [f'<a href="{html.escape(display["miit_link"])}" target="_blank" rel="noopener noreferrer">'
+             f"{html.escape(rn.format(number))}</a>"]
+    if police is not None:
+        pnum = rn.parse(police)
+        if pnum.kind != "police":
+            raise rn.InvalidComponent(f"{police!r} is not a public-security filing number")
+        link = display["police_link"].replace("{code}", pnum.serial)
+        parts.append(f'<a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">'
+                     f"{html.escape(rn.format(pnum))}</a>")
+    return '<div class="beian">\n  ' + "\n  ".join(parts) + "\n</div>\n"
+
+
+def app_notice(record: str) -> dict[str, Any]:
+    """The text and link an APP shows in its settings or about page."""
+    display = _display()
+    number = rn.parse(record)
+    label = display["app_label"]
+    text = rn.format(number)
+    return {"zh": f"{label['zh']}：{text}", "en": f"{label['en']}: {text}", "link": display["miit_link"],
+            "record_number": text}
