@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="check an application document (YAML or JSON)")
     c.add_argument("file", help="the application document; '-' reads standard input")
-    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument("--format", choices=["text", "json", "sarif"], default="text")
     c.add_argument("--lang", choices=["zh", "en"], default="en")
     c.add_argument("--today", type=_date, help="the date to check on (default: today)")
     rule_options(c)
@@ -133,6 +133,10 @@ def _check(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
     titles = ruleset.data.files.get("sources", {}).get("documents", {})
     if args.format == "json":
         out.write(formats.json_text(report))
+    elif args.format == "sarif":
+        uri = None if args.file == "-" else Path(args.file).as_posix()
+        log = formats.sarif(report, ruleset, lang=args.lang, uri=uri, titles=titles)
+        out.write(json.dumps(log, ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(formats.text(report, lang=args.lang, name=None if args.file == "-" else args.file,
                                titles=titles))

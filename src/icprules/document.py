@@ -28,6 +28,14 @@ class Document:
     data: dict[str, Any]
     base_dir: Path | None
     source: str | None
+    #: Where each path stands in the file (YAML only), for locating findings.
+    positions: Positions | None = None
+
+    def line_of(self, path: paths.Segments) -> int | None:
+        """The line of a field, or of its nearest ancestor written in the file."""
+        if self.positions is None or not self.positions.where:
+            return None
+        return self.positions.locate(path)[0]
 
 
 def _problems_from_validation(exc: ValidationError, positions: Positions) -> list[Problem]:
@@ -108,7 +116,7 @@ def from_data(data: Any, *, positions: Positions | None = None, base_dir: Path |
     except RecursionError:
         raise DocumentError(positions.problem("the document is nested too deeply")) from None
     plain = model.model_dump(mode="python", exclude_unset=True)
-    return Document(model=model, data=plain, base_dir=base_dir, source=source)
+    return Document(model=model, data=plain, base_dir=base_dir, source=source, positions=positions)
 
 
 def read(source: str | os.PathLike[str] | Mapping[str, Any] | Application, *,

@@ -78,7 +78,7 @@ def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date,
                 continue
             if rule.assert_.test(env, item):
                 continue
-            findings.append(_finding(rule, env, item_path, item))
+            findings.append(_finding(rule, env, item_path, item, doc.line_of((*item_path, *rule.path))))
     findings.sort(key=Finding.sort_key)
     return findings
 
@@ -157,7 +157,7 @@ def normalized(ruleset: RuleSet, doc: Document) -> dict[str, Any]:
     return dict(sorted(out.items(), key=lambda kv: paths.sort_key_text(kv[0])))
 
 
-def _finding(rule: Rule, env: Env, item_path: paths.Segments, item: Any) -> Finding:
+def _finding(rule: Rule, env: Env, item_path: paths.Segments, item: Any, line: int | None) -> Finding:
     value = paths.get(item, rule.path) if rule.path else item
     full_path = paths.format_path((*item_path, *rule.path))
     observed = None if value is MISSING or isinstance(value, (dict, list)) else value
@@ -167,4 +167,4 @@ def _finding(rule: Rule, env: Env, item_path: paths.Segments, item: Any) -> Find
         params[name] = "" if resolved is MISSING else resolved
     params.update(env.params)
     message = {lang: render(text, params) for lang, text in rule.message.items()}
-    return Finding(rule.id, rule.severity, full_path, message, rule.source, observed)
+    return Finding(rule.id, rule.severity, full_path, message, rule.source, observed, line)

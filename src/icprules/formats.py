@@ -105,3 +105,58 @@ def materials(report: Report, *, lang: str = "en", name: str | None = None,
 
 def json_text(report: Report) -> str:
     return report.to_json() + "\n"
+
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def sarif(report: Report, rules: Any, *, lang: str = "en", uri: str | None = None,
+          titles: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The report as a SARIF 2.1.0 log: one result per finding, every loaded rule in the driver.
+
+    ``rules`` is the :class:`~icprules.rules.RuleSet` that produced the report.
+    """
+    from . import __version__
+
+    index = {rule.id: i for i, rule in enumerate(rules.rules)}
+    driver_rules = []
+    for rule in rules.rules:
+        title = rule.title.get(lang) or rule.id
+        driver_rules.append({
+            "id": rule.id,
+            "name": rule.id.replace(".", "/"),
+            "shortDescription": {"text": title},
+            "fullDescription": {"text": "; ".join(cite(s, titles, lang) for s in rule.source)},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+            "properties": {"pack": rule.pack, "title": dict(rule.title),
+                           "source": [dict(s) for s in rule.source]},
+        })
+    results = []
+    for f in report.findings:
+        location: dict[str, Any] = {"logicalLocations": [{"fullyQualifiedName": f.path or "(document)",
+                                                          "kind": "member"}]}
+        if uri:
+            physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+            if f.line is not None:
+                physical["region"] = {"startLine": f.line}
+            location["physicalLocation"] = physical
+        result: dict[str, Any] = {
+            "ruleId": f.rule,
+            "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": f.message.get(lang) or f.message.get("en", "")},
+            "locations": [location],
+            "properties": {"path": f.path, "message": dict(f.message)},
+        }
+        if f.rule in index:
+            result["ruleIndex"] = index[f.rule]
+        results.append(result)
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "icprules", "version": __version__,
+                            "informationUri": "https://beian.miit.gov.cn/", "rules": driver_rules}},
+        "results": results,
+        "properties": {"ok": report.ok, "verification": report.verification},
+    }
+    if uri:
+        run["artifacts"] = [{"location": {"uri": uri}}]
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

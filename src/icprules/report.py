@@ -22,6 +22,8 @@ class Finding:
     message: Mapping[str, str]
     source: tuple[Mapping[str, Any], ...]
     value: Any = None
+    #: Line in the document file the path points at (its nearest written ancestor), when known.
+    line: int | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         return (SEVERITY_ORDER.index(self.severity), sort_key_text(self.path), self.rule)
@@ -36,6 +38,8 @@ class Finding:
         }
         if self.value is not None:
             out["value"] = _jsonable(self.value)
+        if self.line is not None:
+            out["line"] = self.line
         return out
 
 

@@ -1,0 +1,56 @@
+"""Machine outputs: SARIF 2.1.0 (validated against the published schema) and JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from conftest import EXAMPLES
+from test_cli import cli
+
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-2.1.0-rtm.5.json").read_text(encoding="utf-8"))
+
+
+def _write(tmp_path: Path, doc: dict[str, Any]) -> str:
+    path = tmp_path / "doc.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (tmp_path / "files").symlink_to(EXAMPLES / "files")
+    return str(path)
+
+
+def test_sarif_is_valid_and_has_one_result_per_finding(tmp_path: Path, website: dict[str, Any]) -> None:
+    website["entity"]["province"] = "西藏"
+    website["entity"]["principal"]["phone"] = "12345"
+    file = _write(tmp_path, website)
+    code, out, _ = cli("check", file, "--format", "sarif", "--today", "2026-11-23")
+    log = json.loads(out)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    code_json, out_json, _ = cli("check", file, "--format", "json", "--today", "2026-11-23")
+    findings = json.loads(out_json)["findings"]
+    (run,) = log["runs"]
+    assert code == code_json == 1
+    assert [r["ruleId"] for r in run["results"]] == [f["rule"] for f in findings]
+    driver_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    for result in run["results"]:
+        assert driver_ids[result["ruleIndex"]] == result["ruleId"]
+    province = next(r for r in run["results"] if r["ruleId"] == "eligibility.province-supported")
+    assert province["level"] == "error"
+    expected = 1 + Path(file).read_text(encoding="utf-8").splitlines().index("  province: 西藏")
+    assert province["locations"][0]["physicalLocation"]["region"]["startLine"] == expected
+    assert province["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "entity.province"
+
+
+def test_sarif_of_a_clean_document_is_valid() -> None:
+    code, out, _ = cli("check", str(EXAMPLES / "app-application.yaml"), "--format", "sarif", "--lang", "zh")
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(json.loads(out))
+    assert code == 0
+
+
+def test_findings_carry_the_line_they_point_at() -> None:
+    _, out, _ = cli("check", str(EXAMPLES / "website-application.yaml"), "--format", "json")
+    lines = {f["path"]: f["line"] for f in json.loads(out)["findings"]}
+    assert lines["services[0].domains[0]"] == 45
