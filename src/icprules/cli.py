@@ -18,6 +18,7 @@ from . import footer, formats, record_number
 from .api import check
 from .data import DataStore
 from .errors import IcpRulesError
+from .explain import explain
 from .report import Report
 from .rule_schema import schema_text
 from .rules import RuleSet, load_rules
@@ -59,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=["zh", "en"], default="en")
     rule_options(r)
 
+    e = sub.add_parser("explain", help="show how one rule decided on a document")
+    e.add_argument("rule", help="the rule id, e.g. eligibility.province-supported")
+    e.add_argument("file", help="the application document")
+    e.add_argument("--lang", choices=["zh", "en"], default="en")
+    e.add_argument("--format", choices=["text", "json"], default="text")
+    e.add_argument("--today", type=_date, help="the date to check on (default: today)")
+    rule_options(e)
+
     n = sub.add_parser("record-number", help="explain a record number (备案号)")
     n.add_argument("number")
     n.add_argument("--lang", choices=["zh", "en"], default="en")
@@ -98,6 +107,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
             return _list_rules(ruleset, args.lang, out)
         if args.command == "materials":
             return _materials(ruleset, args, out)
+        if args.command == "explain":
+            return _explain(ruleset, args, out)
         return _check(ruleset, args, out)
     except IcpRulesError as exc:
         err.write(f"icprules: {exc}\n")
@@ -115,6 +126,24 @@ def _report(ruleset: RuleSet, args: argparse.Namespace) -> Report:
         if not source.is_file():
             raise _NotFound(args.file)
     return check(source, today=args.today, rules=ruleset)
+
+
+def _explain(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
+    if args.rule not in ruleset.ids:
+        raise _UnknownRule(args.rule)
+    if not Path(args.file).is_file():
+        raise _NotFound(args.file)
+    result = explain(args.rule, Path(args.file), rules=ruleset, today=args.today or dt.date.today())
+    if args.format == "json":
+        out.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(result.to_text(args.lang))
+    return 0
+
+
+class _UnknownRule(IcpRulesError):
+    def __init__(self, rule: str) -> None:
+        super().__init__(f"no rule {rule!r} is loaded (see: icprules rules)")
 
 
 def _materials(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:

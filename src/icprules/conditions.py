@@ -54,7 +54,8 @@ class CompileError(Exception):
 class Env:
     """What one evaluation of one document sees. Never shared between documents."""
 
-    __slots__ = ("base_dir", "cache", "fact_defs", "fact_values", "item_path", "params", "root", "today", "trace")
+    __slots__ = ("base_dir", "cache", "depth", "fact_defs", "fact_values", "item_path", "params", "root", "today",
+                 "trace")
 
     def __init__(self, root: Any, *, today: dt.date, base_dir: Path | None,
                  fact_defs: Mapping[str, Fact], trace: list[TraceStep] | None = None) -> None:
@@ -71,6 +72,7 @@ class Env:
         #: Concrete path of the item the current rule looks at (checks may find its parents).
         self.item_path: tuple[Any, ...] = ()
         self.trace = trace
+        self.depth = 0  # nesting of the trace
 
     def fact(self, name: str) -> Any:
         if name in self.fact_values:
@@ -80,9 +82,12 @@ class Env:
         return value
 
 
-@dataclass(frozen=True)
+@dataclass
 class TraceStep:
-    """One step of an explained evaluation: what was asked, of which value, and the answer."""
+    """One step of an explained evaluation: what was asked, of which value, and the answer.
+
+    Composite steps (all, any, not, every, some) are followed by their parts at ``depth + 1``.
+    """
 
     depth: int
     what: str
@@ -92,7 +97,22 @@ class TraceStep:
 
 def _trace(env: Env, what: str, value: Any, result: bool) -> None:
     if env.trace is not None:
-        env.trace.append(TraceStep(0, what, value, result))
+        env.trace.append(TraceStep(env.depth, what, value, result))
+
+
+def _open(env: Env, what: str) -> TraceStep:
+    assert env.trace is not None
+    step = TraceStep(env.depth, what, MISSING, False)
+    env.trace.append(step)
+    env.depth += 1
+    return step
+
+
+def _close(env: Env, step: TraceStep | None, result: bool) -> bool:
+    if step is not None:
+        step.result = result
+        env.depth -= 1
+    return result
 
 
 # --------------------------------------------------------------------------- operands
@@ -129,6 +149,9 @@ class _Transforms:
     def __init__(self, steps: tuple[tuple[str, Any], ...]) -> None:
         self.steps = steps
 
+    def describe(self) -> str:
+        return "".join(f"|{name}" for name, _ in self.steps)
+
     def apply(self, value: Any) -> Any:
         for name, prepared in self.steps:
             if value is MISSING or value is None:
@@ -161,7 +184,7 @@ class FieldRef(Operand):
         return value
 
     def describe(self) -> str:
-        return self.text
+        return self.text + (self.transforms.describe() if self.transforms else "")
 
 
 class FactRef(Operand):
@@ -178,7 +201,7 @@ class FactRef(Operand):
         return value
 
     def describe(self) -> str:
-        return f"fact {self.name}"
+        return f"fact {self.name}" + (self.transforms.describe() if self.transforms else "")
 
 
 # --------------------------------------------------------------------------- nodes
@@ -201,6 +224,9 @@ class All(Node):
         self.parts = parts
 
     def test(self, env: Env, item: Any) -> bool:
+        if env.trace is not None:
+            step = _open(env, "all of")
+            return _close(env, step, all(part.test(env, item) for part in self.parts))
         for part in self.parts:  # noqa: SIM110 - hot path; a generator costs more than the loop
             if not part.test(env, item):
                 return False
@@ -217,6 +243,9 @@ class AnyOf(Node):
         self.parts = parts
 
     def test(self, env: Env, item: Any) -> bool:
+        if env.trace is not None:
+            step = _open(env, "any of")
+            return _close(env, step, any(part.test(env, item) for part in self.parts))
         for part in self.parts:  # noqa: SIM110 - hot path; a generator costs more than the loop
             if part.test(env, item):
                 return True
@@ -233,6 +262,9 @@ class Not(Node):
         self.part = part
 
     def test(self, env: Env, item: Any) -> bool:
+        if env.trace is not None:
+            step = _open(env, "not")
+            return _close(env, step, not self.part.test(env, item))
         return not self.part.test(env, item)
 
     def describe(self) -> str:
@@ -276,14 +308,15 @@ class Quantifier(Node):
         self.sub = sub
 
     def test(self, env: Env, item: Any) -> bool:
+        step = _open(env, f"{'every' if self.every else 'some'} {self.pattern}") if env.trace is not None else None
         base = env.root if self.absolute else item
         for _, value in paths.expand(base, self.segments):
             ok = self.sub.test(env, value)
             if self.every and not ok:
-                return False
+                return _close(env, step, False)
             if not self.every and ok:
-                return True
-        return self.every
+                return _close(env, step, True)
+        return _close(env, step, self.every)
 
     def describe(self) -> str:
         word = "every" if self.every else "some"
@@ -368,7 +401,11 @@ class Compare(Node):
     def test(self, env: Env, item: Any) -> bool:
         value = self.left.resolve(env, item)
         result = self._test(env, item, value)
-        _trace(env, self.describe(), value, result)
+        if env.trace is not None:
+            shown = value
+            if self.op in ("equals", "gt", "ge", "lt", "le") and not isinstance(self.right, Const):
+                shown = f"{_shown(value)} vs {_shown(self.right.resolve(env, item))}"
+            _trace(env, self.describe(), shown, result)
         return result
 
     def _test(self, env: Env, item: Any, value: Any) -> bool:
@@ -419,6 +456,10 @@ class Compare(Node):
         else:
             right = self.right.describe()
         return f"{self.left.describe()} {self.op} {right}"
+
+
+def _shown(value: Any) -> str:
+    return "(absent)" if value is MISSING or value is None else str(value)
 
 
 def _member(value: Any, options: Any) -> bool:

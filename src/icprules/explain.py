@@ -1,0 +1,134 @@
+"""Explain one rule's decision on one document: the values it read and each step's outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import document as _document
+from . import paths
+from .conditions import Env, TraceStep
+from .engine import _finding, applies, document_context, items
+from .messages import show
+from .model import Application
+from .paths import MISSING
+from .report import Finding
+from .rules import RuleSet
+
+
+@dataclass
+class ItemTrace:
+    path: str
+    when: list[TraceStep] = field(default_factory=list)
+    applies: bool = True
+    assertion: list[TraceStep] = field(default_factory=list)
+    passed: bool | None = None
+    finding: Finding | None = None
+
+
+@dataclass
+class Explanation:
+    rule: str
+    severity: str
+    title: Mapping[str, str]
+    condition: str
+    applicable: bool
+    why_not: str | None
+    items: list[ItemTrace]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [i.finding for i in self.items if i.finding is not None]
+
+    def to_text(self, lang: str = "en") -> str:
+        zh = lang == "zh"
+        lines = [f"{self.rule} ({self.severity}): {self.title.get(lang, '')}", f"  {self.condition}"]
+        if not self.applicable:
+            lines.append(f"  {'不适用' if zh else 'not applicable'}: {self.why_not}")
+        elif not self.items:
+            lines.append("  " + ("没有要检查的项目" if zh else "nothing to look at: no item matches `each`"))
+        for item in self.items:
+            lines.append("")
+            lines.append(f"{'项目' if zh else 'item'}: {item.path or '(document)'}")
+            if item.when:
+                lines.append(f"  when → {_word(item.applies, zh)}")
+                lines.extend(_steps(item.when))
+            if not item.applies:
+                lines.append("  " + ("条件不满足，规则不适用于此项" if zh else "the rule does not apply to this item"))
+                continue
+            lines.append(f"  assert → {_word(bool(item.passed), zh)}")
+            lines.extend(_steps(item.assertion))
+            if item.finding is not None:
+                lines.append(f"  ⇒ {item.finding.severity} {item.finding.path}: {item.finding.message.get(lang, '')}")
+            else:
+                lines.append("  ⇒ " + ("通过" if zh else "passes"))
+        return "\n".join(lines) + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        def steps(trace: list[TraceStep]) -> list[dict[str, Any]]:
+            return [{"depth": s.depth, "what": s.what, "result": s.result,
+                     **({} if s.value is MISSING else {"value": show(s.value)})} for s in trace]
+
+        return {
+            "rule": self.rule, "severity": self.severity, "title": dict(self.title), "condition": self.condition,
+            "applicable": self.applicable, "why_not": self.why_not,
+            "items": [{"path": i.path, "applies": i.applies, "when": steps(i.when), "passed": i.passed,
+                       "assert": steps(i.assertion),
+                       "finding": i.finding.to_dict() if i.finding else None} for i in self.items],
+        }
+
+
+def _word(value: bool, zh: bool) -> str:
+    return ("是" if value else "否") if zh else ("true" if value else "false")
+
+
+def _steps(trace: list[TraceStep]) -> list[str]:
+    out = []
+    for s in trace:
+        value = "" if s.value is MISSING else f"   [{_short(s.value)}]"
+        out.append(f"  {'  ' * (s.depth + 1)}{s.what} → {'true' if s.result else 'false'}{value}")
+    return out
+
+
+def _short(value: Any) -> str:
+    text = "(absent)" if value is None else show(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
+            rules: RuleSet, today: dt.date, base_dir: str | os.PathLike[str] | None = None) -> Explanation:
+    """Evaluate one rule with tracing. Raises KeyError for an unknown rule id."""
+    rule = rules.rule(rule_id)
+    doc = _document.read(document, base_dir=base_dir)
+    root = doc.data
+    operation, provider, types = document_context(rules, root)
+    condition = (f"when {rule.when.describe()}; " if rule.when else "") + f"assert {rule.assert_.describe()}"
+    if not applies(rule, operation, provider, types):
+        def scope(values: frozenset[str] | None) -> str:
+            return str(sorted(values)) if values else "any"
+
+        why = (f"operation {operation!r}, provider {provider!r}, services {sorted(types)}; the rule applies to "
+               f"operations {scope(rule.operations)}, providers {scope(rule.providers)}, "
+               f"services {scope(rule.services)}")
+        return Explanation(rule.id, rule.severity, rule.title, condition, False, why, [])
+    env = Env(root, today=today, base_dir=doc.base_dir, fact_defs=rules.facts)
+    traced: list[ItemTrace] = []
+    for item_path, item in items(rule, root):
+        env.item_path = item_path
+        env.params = {}
+        entry = ItemTrace(paths.format_path(item_path))
+        if rule.when is not None:
+            env.trace, env.depth = entry.when, 0
+            entry.applies = rule.when.test(env, item)
+        if entry.applies:
+            env.trace, env.depth = entry.assertion, 0
+            entry.passed = rule.assert_.test(env, item)
+            env.trace = None
+            if not entry.passed:
+                entry.finding = _finding(rule, env, item_path, item, doc.line_of((*item_path, *rule.path)))
+        env.trace = None
+        traced.append(entry)
+    return Explanation(rule.id, rule.severity, rule.title, condition, True, None, traced)
