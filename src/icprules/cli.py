@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import footer, formats, record_number
+from . import footer, formats, input_schema, record_number, report_schema
 from .api import check
 from .data import DataStore
 from .errors import IcpRulesError
@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--police", help="the public-security filing number, e.g. 京公网安备11010502030143号")
     f.add_argument("--app", action="store_true", help="the APP's settings/about text instead of HTML")
 
+    sc = sub.add_parser("schema", help="print the JSON Schema of the v1 application (or of a report)")
+    sc.add_argument("--report", action="store_true", help="the schema of a report instead")
+
     sub.add_parser("rule-schema", help="print the JSON Schema of rule pack files")
     return p
 
@@ -92,6 +95,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     try:
         if args.command == "rule-schema":
             out.write(schema_text())
+            return 0
+        if args.command == "schema":
+            out.write(report_schema.schema_text() if args.report else input_schema.schema_text())
             return 0
         if args.command == "record-number":
             return _explain_number(args.number, args.lang, out)

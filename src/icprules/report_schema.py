@@ -1,0 +1,86 @@
+"""The JSON Schema of a report (``icprules/report/v1``), as ``Report.to_dict()`` writes it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+SCHEMA_ID = "https://icprules.dev/schema/report-v1.schema.json"
+
+_BILINGUAL = {"type": "object", "required": ["zh", "en"],
+              "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}}
+_CITATION = {"type": "object", "required": ["doc", "section"],
+             "properties": {"doc": {"type": "string"}, "section": {"type": "string"},
+                            "item": {"type": ["string", "integer"]}, "quote": {"type": "string"},
+                            "note": {"type": "string"}}}
+_SOURCES = {"type": "array", "items": {"$ref": "#/$defs/citation"}}
+
+
+def report_schema() -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "icprules report / 检查报告",
+        "type": "object",
+        "required": ["format", "ok", "operation", "provider", "today", "summary", "findings", "verification",
+                     "materials", "deadlines", "normalized"],
+        "additionalProperties": False,
+        "properties": {
+            "format": {"const": "icprules/report/v1"},
+            "ok": {"type": "boolean", "description": "no finding is an error / 没有错误"},
+            "operation": {"type": ["string", "null"]},
+            "provider": {"type": ["string", "null"]},
+            "today": {"type": ["string", "null"], "format": "date"},
+            "summary": {"type": "object", "required": ["error", "warning", "info"],
+                        "additionalProperties": False,
+                        "properties": {k: {"type": "integer", "minimum": 0} for k in ("error", "warning", "info")}},
+            "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
+            "verification": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/verification"}]},
+            "materials": {"type": "array", "items": {"$ref": "#/$defs/material"}},
+            "deadlines": {"type": "array", "items": {"$ref": "#/$defs/deadline"}},
+            "normalized": {"type": "object", "description": "canonical form by field path / 规范形式",
+                           "additionalProperties": True},
+        },
+        "$defs": {
+            "bilingual": _BILINGUAL,
+            "citation": _CITATION,
+            "finding": {
+                "type": "object", "required": ["rule", "severity", "path", "message", "source"],
+                "additionalProperties": False,
+                "properties": {"rule": {"type": "string"}, "severity": {"enum": ["error", "warning", "info"]},
+                               "path": {"type": "string"}, "message": {"$ref": "#/$defs/bilingual"},
+                               "source": _SOURCES, "value": {}, "line": {"type": "integer", "minimum": 1}},
+            },
+            "verification": {
+                "type": "object", "required": ["result", "reason", "source"], "additionalProperties": False,
+                "properties": {"result": {"enum": ["electronic", "manual"]}, "reason": {"$ref": "#/$defs/bilingual"},
+                               "source": _SOURCES},
+            },
+            "material": {
+                "type": "object",
+                "required": ["id", "name", "scope", "path", "level", "required", "provided", "via_verification",
+                             "reason", "source"],
+                "additionalProperties": False,
+                "properties": {"id": {"type": "string"}, "name": {"$ref": "#/$defs/bilingual"},
+                               "scope": {"type": "string"}, "path": {"type": "string"},
+                               "level": {"enum": ["required", "info"]}, "required": {"type": "boolean"},
+                               "provided": {"type": "boolean"}, "via_verification": {"type": "boolean"},
+                               "reason": {"$ref": "#/$defs/bilingual"}, "source": _SOURCES,
+                               "spec": {"type": "string"}},
+            },
+            "deadline": {
+                "type": "object",
+                "required": ["id", "name", "after", "due", "estimated", "official_calendar", "note", "source"],
+                "additionalProperties": False,
+                "properties": {"id": {"type": "string"}, "name": {"$ref": "#/$defs/bilingual"},
+                               "after": {"type": "string"}, "due": {"type": "string"},
+                               "estimated": {"type": "boolean"}, "official_calendar": {"type": "boolean"},
+                               "note": {"type": "object"}, "source": _SOURCES,
+                               "access": {"type": "object", "additionalProperties": {"type": "string"}}},
+            },
+        },
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(report_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
