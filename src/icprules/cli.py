@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import footer, formats, input_schema, record_number, report_schema
+from . import docs, footer, formats, input_schema, record_number, report_schema
 from .api import check
 from .data import DataStore
 from .errors import IcpRulesError
 from .explain import explain
+from .locale import negotiate
 from .report import Report
 from .rule_schema import schema_text
 from .rules import RuleSet, load_rules
@@ -29,6 +30,13 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _lang(text: str) -> str:
+    try:
+        return negotiate(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,37 +53,42 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check an application document (YAML or JSON)")
     c.add_argument("file", help="the application document; '-' reads standard input")
     c.add_argument("--format", choices=["text", "json", "sarif"], default="text")
-    c.add_argument("--lang", choices=["zh", "en"], default="en")
+    c.add_argument("--lang", type=_lang, default="en", metavar="LANG")
     c.add_argument("--today", type=_date, help="the date to check on (default: today)")
     rule_options(c)
 
     m = sub.add_parser("materials", help="print the checklist of materials an application needs")
     m.add_argument("file", help="the application document; '-' reads standard input")
-    m.add_argument("--lang", choices=["zh", "en"], default="en")
+    m.add_argument("--lang", type=_lang, default="en", metavar="LANG")
     m.add_argument("--format", choices=["text", "json"], default="text")
     m.add_argument("--today", type=_date, help="the date to check on (default: today)")
     rule_options(m)
 
     r = sub.add_parser("rules", help="list the loaded rules")
-    r.add_argument("--lang", choices=["zh", "en"], default="en")
+    r.add_argument("--lang", type=_lang, default="en", metavar="LANG")
     rule_options(r)
 
     e = sub.add_parser("explain", help="show how one rule decided on a document")
     e.add_argument("rule", help="the rule id, e.g. eligibility.province-supported")
     e.add_argument("file", help="the application document")
-    e.add_argument("--lang", choices=["zh", "en"], default="en")
+    e.add_argument("--lang", type=_lang, default="en", metavar="LANG")
     e.add_argument("--format", choices=["text", "json"], default="text")
     e.add_argument("--today", type=_date, help="the date to check on (default: today)")
     rule_options(e)
 
     n = sub.add_parser("record-number", help="explain a record number (备案号)")
     n.add_argument("number")
-    n.add_argument("--lang", choices=["zh", "en"], default="en")
+    n.add_argument("--lang", type=_lang, default="en", metavar="LANG")
 
     f = sub.add_parser("footer", help="print what a site or APP shows after approval")
     f.add_argument("number", help="the ICP record number, e.g. 京ICP备04000001号-1")
     f.add_argument("--police", help="the public-security filing number, e.g. 京公网安备11010502030143号")
     f.add_argument("--app", action="store_true", help="the APP's settings/about text instead of HTML")
+
+    d = sub.add_parser("docs", help="write the rule reference as Markdown")
+    d.add_argument("--lang", type=_lang, default="en", metavar="LANG")
+    d.add_argument("--out", required=True, help="folder to write into")
+    rule_options(d)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of the v1 application (or of a report)")
     sc.add_argument("--report", action="store_true", help="the schema of a report instead")
@@ -115,6 +128,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
             return _materials(ruleset, args, out)
         if args.command == "explain":
             return _explain(ruleset, args, out)
+        if args.command == "docs":
+            written = docs.write(ruleset, args.lang, Path(args.out))
+            out.write(f"wrote {len(written)} pages to {args.out}\n")
+            return 0
         return _check(ruleset, args, out)
     except IcpRulesError as exc:
         err.write(f"icprules: {exc}\n")

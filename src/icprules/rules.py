@@ -133,6 +133,8 @@ class RuleSet:
     normalizers: tuple[Normalizer, ...] = ()
     decisions: dict[str, Decision] = field(default_factory=dict)
     materials: tuple[Material, ...] = ()
+    #: The pack that defines each fact and decision (for the reference).
+    defined_in: dict[str, str] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -315,9 +317,11 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
         except CompileError as exc:
             raise RuleFileError(rp.positions.problem(exc.message, exc.path)) from None
         normalizers.append(Normalizer(pattern, segs, operand))
+    defined_in = {name: spec[1].spec["pack"] for name, spec in fact_specs.items()}
+    defined_in.update({name: spec[1].spec["pack"] for name, spec in decision_specs.items()})
     return RuleSet(tuple(rules), facts, {k: v[0] for k, v in fact_specs.items()}, tuple(packs.values()), store,
                    tuple(normalizers), {k: v for k, v in facts.items() if isinstance(v, Decision)},
-                   tuple(materials))
+                   tuple(materials), defined_in)
 
 
 #: Where each material scope looks, and where its attachment key lives there.
