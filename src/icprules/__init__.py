@@ -8,7 +8,7 @@ True
 
 from __future__ import annotations
 
-from .api import check, default_rules
+from .api import check, default_rules, explain
 from .document import Document
 from .document import read as read_document
 from .errors import DocumentError, IcpRulesError, Problem, RuleFileError
@@ -32,6 +32,7 @@ __all__ = [
     "__version__",
     "check",
     "default_rules",
+    "explain",
     "load_rules",
     "read_document",
 ]

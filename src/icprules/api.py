@@ -11,6 +11,8 @@ from . import document as _document
 from . import timeline
 from .conditions import Env
 from .engine import checklist, decide, document_context, evaluate, normalized
+from .explain import Explanation
+from .explain import explain as _explain
 from .model import Application
 from .primitives.records import start_date
 from .report import Report
@@ -58,6 +60,13 @@ def _deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date) -> list[dic
         if entry["id"] == "public_security_filing" and access:
             entry["access"] = {k: v for k, v in access.items() if k != "source"}
     return out
+
+
+def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
+            base_dir: str | os.PathLike[str] | None = None, today: dt.date | str | None = None,
+            rules: RuleSet | None = None) -> Explanation:
+    """How one rule decided on a document: the values it read and each step's outcome."""
+    return _explain(rule_id, document, rules=rules or default_rules(), today=_as_date(today), base_dir=base_dir)
 
 
 def _as_date(value: dt.date | str | None) -> dt.date:

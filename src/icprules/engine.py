@@ -34,24 +34,32 @@ def applies(rule: Rule, operation: str | None, provider: str | None, types: froz
     if rule.providers is not None and provider not in rule.providers:
         return False
     # A rule that looks at each service filters services itself (see items()).
-    return not (rule.services is not None and not _per_service(rule) and not (rule.services & types))
+    return not (rule.services is not None and not rule.per_service and not (rule.services & types))
 
 
-def _per_service(rule: Rule) -> bool:
-    return bool(rule.each) and all(
-        len(segs) >= 2 and segs[0] == "services" and segs[1] is paths.ANY for segs, _, _ in rule.each
-    )
+Expansions = dict[paths.Segments, list[tuple[paths.Segments, Any]]]
 
 
-def items(rule: Rule, root: dict[str, Any]) -> Iterator[tuple[paths.Segments, Any]]:
-    """The (path, value) pairs a rule looks at: the root, or each match of ``each``."""
+def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
+          ) -> Iterator[tuple[paths.Segments, Any]]:
+    """The (path, value) pairs a rule looks at: the root, or each match of ``each``.
+
+    ``expanded`` caches pattern expansions for one document: many rules share a pattern.
+    """
     if not rule.each:
         yield (), root
         return
     found = root.get("services")
     services: list[Any] = found if isinstance(found, list) else []
     for segs, _absolute, _text in rule.each:
-        for path, value in paths.expand(root, segs):
+        if expanded is None:
+            matches = list(paths.expand(root, segs))
+        else:
+            cached = expanded.get(segs)
+            if cached is None:
+                cached = expanded[segs] = list(paths.expand(root, segs))
+            matches = cached
+        for path, value in matches:
             if rule.services is not None and len(path) >= 2 and path[0] == "services":
                 index = path[1]
                 service = services[index] if isinstance(index, int) and index < len(services) else None
@@ -66,12 +74,13 @@ def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date,
     operation, provider, types = document_context(ruleset, root)
     env = Env(root, today=today, base_dir=doc.base_dir, fact_defs=ruleset.facts, trace=trace)
     findings: list[Finding] = []
+    expanded: Expansions = {}
     for rule in ruleset.rules:
         if only is not None and rule.id != only:
             continue
         if not applies(rule, operation, provider, types):
             continue
-        for item_path, item in items(rule, root):
+        for item_path, item in items(rule, root, expanded):
             env.params = {}
             env.item_path = item_path
             if rule.when is not None and not rule.when.test(env, item):

@@ -54,6 +54,15 @@ class Rule:
     spec: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     origin: str | None = None
 
+    @property
+    def per_service(self) -> bool:
+        """True when every ``each`` pattern walks services (the engine then filters by service type)."""
+        return self._per_service
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_per_service", bool(self.each) and all(
+            len(segs) >= 2 and segs[0] == "services" and segs[1] is paths.ANY for segs, _, _ in self.each))
+
 
 @dataclass(frozen=True)
 class Pack:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import chinese_calendar
@@ -24,8 +25,12 @@ def calendar_covers(day: dt.date) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)
 def is_workday(day: dt.date) -> tuple[bool, bool]:
-    """(is a working day, from official data) — Monday to Friday when the year is not covered."""
+    """(is a working day, from official data) — Monday to Friday when the year is not covered.
+
+    Memoised: chinese_calendar re-validates its whole table on every call.
+    """
     try:
         return bool(chinese_calendar.is_workday(day)), True
     except NotImplementedError:
