@@ -15,6 +15,7 @@ from .explain import Explanation
 from .explain import explain as _explain
 from .model import Application
 from .primitives.records import start_date
+from .privacy import Masker, mask_report
 from .report import Report
 from .rules import RuleSet, load_rules
 
@@ -31,13 +32,15 @@ def default_rules() -> RuleSet:
 
 def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
           base_dir: str | os.PathLike[str] | None = None, today: dt.date | str | None = None,
-          rules: RuleSet | None = None) -> Report:
+          rules: RuleSet | None = None, reveal_personal: bool = False) -> Report:
     """Check an application and return its report.
 
     ``document`` is a path to a YAML/JSON file, YAML/JSON text, a mapping or a model.
     ``today`` is the date the check is made on (default: the system date); rules never
-    read the clock themselves. Raises :class:`~icprules.errors.DocumentError` when the
-    document cannot be read as an application; every problem with a *value* is a finding.
+    read the clock themselves. ID numbers, phones and e-mail addresses are masked in the
+    report (``110105********002X``) unless ``reveal_personal`` is true. Raises
+    :class:`~icprules.errors.DocumentError` when the document cannot be read as an
+    application; every problem with a *value* is a finding.
     """
     ruleset = rules or default_rules()
     doc = _document.read(document, base_dir=base_dir)
@@ -45,9 +48,12 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     findings = evaluate(ruleset, doc, today=day)
     operation, provider, _ = document_context(ruleset, doc.data)
     env = Env(doc.data, today=day, base_dir=doc.base_dir, fact_defs=ruleset.facts)
-    return Report(tuple(findings), operation=operation, provider=provider, today=day,
-                  normalized=normalized(ruleset, doc), verification=decide(ruleset, env, "verification"),
-                  materials=tuple(checklist(ruleset, env)), deadlines=tuple(_deadlines(ruleset, doc.data, day)))
+    report = Report(tuple(findings), operation=operation, provider=provider, today=day,
+                    normalized=normalized(ruleset, doc), verification=decide(ruleset, env, "verification"),
+                    materials=tuple(checklist(ruleset, env)), deadlines=tuple(_deadlines(ruleset, doc.data, day)))
+    if reveal_personal:
+        return report
+    return mask_report(report, Masker.for_document(doc.data, ruleset.data))
 
 
 def _deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date) -> list[dict[str, Any]]:
@@ -64,9 +70,10 @@ def _deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date) -> list[dic
 
 def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
             base_dir: str | os.PathLike[str] | None = None, today: dt.date | str | None = None,
-            rules: RuleSet | None = None) -> Explanation:
+            rules: RuleSet | None = None, reveal_personal: bool = False) -> Explanation:
     """How one rule decided on a document: the values it read and each step's outcome."""
-    return _explain(rule_id, document, rules=rules or default_rules(), today=_as_date(today), base_dir=base_dir)
+    return _explain(rule_id, document, rules=rules or default_rules(), today=_as_date(today), base_dir=base_dir,
+                    reveal_personal=reveal_personal)
 
 
 def _as_date(value: dt.date | str | None) -> dt.date:

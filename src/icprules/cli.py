@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--data", action="append", default=[], metavar="DIR",
                         help="folder of data files overriding the built-in ones by name (repeatable)")
         sp.add_argument("--no-builtin", action="store_true", help="do not load the built-in rule packs")
+        sp.add_argument("--show-personal", action="store_true",
+                        help="show ID numbers, phones and e-mail addresses unmasked (masked by default)")
 
     c = sub.add_parser("check", help="check an application document (YAML or JSON)")
     c.add_argument("file", help="the application document; '-' reads standard input")
@@ -148,7 +150,7 @@ def _report(ruleset: RuleSet, args: argparse.Namespace) -> Report:
         source = Path(args.file)
         if not source.is_file():
             raise _NotFound(args.file)
-    return check(source, today=args.today, rules=ruleset)
+    return check(source, today=args.today, rules=ruleset, reveal_personal=args.show_personal)
 
 
 def _explain(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
@@ -156,7 +158,8 @@ def _explain(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
         raise _UnknownRule(args.rule)
     if not Path(args.file).is_file():
         raise _NotFound(args.file)
-    result = explain(args.rule, Path(args.file), rules=ruleset, today=args.today or dt.date.today())
+    result = explain(args.rule, Path(args.file), rules=ruleset, today=args.today or dt.date.today(),
+                     reveal_personal=args.show_personal)
     if args.format == "json":
         out.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:

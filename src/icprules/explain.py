@@ -15,7 +15,8 @@ from .engine import _finding, applies, document_context, items
 from .messages import show
 from .model import Application
 from .paths import MISSING
-from .report import Finding
+from .privacy import Masker, mask_report
+from .report import Finding, Report
 from .rules import RuleSet
 
 
@@ -99,7 +100,8 @@ def _short(value: Any) -> str:
 
 
 def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
-            rules: RuleSet, today: dt.date, base_dir: str | os.PathLike[str] | None = None) -> Explanation:
+            rules: RuleSet, today: dt.date, base_dir: str | os.PathLike[str] | None = None,
+            reveal_personal: bool = True) -> Explanation:
     """Evaluate one rule with tracing. Raises KeyError for an unknown rule id."""
     rule = rules.rule(rule_id)
     doc = _document.read(document, base_dir=base_dir)
@@ -131,4 +133,12 @@ def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] |
                 entry.finding = _finding(rule, env, item_path, item, doc.line_of((*item_path, *rule.path)))
         env.trace = None
         traced.append(entry)
+    if not reveal_personal:
+        masker = Masker.for_document(root, rules.data)
+        for entry in traced:
+            for step in (*entry.when, *entry.assertion):
+                if step.value is not MISSING and isinstance(step.value, (str, list, dict)):
+                    step.value = masker.value(step.value)
+            if entry.finding is not None:
+                entry.finding = mask_report(Report((entry.finding,)), masker).findings[0]
     return Explanation(rule.id, rule.severity, rule.title, condition, True, None, traced)

@@ -53,14 +53,11 @@ class Rule:
     deprecated: dict[str, Any] | None = None
     spec: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     origin: str | None = None
-
-    @property
-    def per_service(self) -> bool:
-        """True when every ``each`` pattern walks services (the engine then filters by service type)."""
-        return self._per_service
+    #: True when every ``each`` pattern walks services (the engine then filters by service type).
+    per_service: bool = field(init=False, default=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_per_service", bool(self.each) and all(
+        object.__setattr__(self, "per_service", bool(self.each) and all(
             len(segs) >= 2 and segs[0] == "services" and segs[1] is paths.ANY for segs, _, _ in self.each))
 
 

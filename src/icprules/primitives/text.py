@@ -35,6 +35,11 @@ def _strip(value: Any, _params: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+@transform("compact", doc={"zh": "去掉空格和横线并转为大写", "en": "spaces and dashes removed, upper case"})
+def _compact(value: Any, _params: Any) -> Any:
+    return "".join(value.split()).replace("-", "").upper() if isinstance(value, str) else value
+
+
 @transform("upper", doc={"zh": "转为大写", "en": "upper case"})
 def _upper(value: Any, _params: Any) -> Any:
     return value.upper() if isinstance(value, str) else value
