@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from . import paths
 from .errors import DocumentError, Problem
 from .model import FORMAT_V1, Application
-from .yamlio import LoadError, Positions, decode, load_text
+from .yamlio import MAX_DEPTH, MAX_VALUES, LoadError, Positions, decode, load_text
 
 
 @dataclass(frozen=True)
@@ -103,12 +103,44 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+#: Bounds on what a document may hold, whatever it came from. The longest real field (an RSA-4096
+#: public key in hex) is about 1,030 characters; a real application has a few hundred values.
+MAX_TEXT = 4096
+MAX_ITEMS = 1000
+
+
+def _check_bounds(data: Any, positions: Positions) -> None:
+    """Refuse documents too deep, too large, or with huge strings or lists, before any rule runs."""
+    stack: list[tuple[Any, paths.Segments]] = [(data, ())]
+    count = 0
+    while stack:
+        value, path = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise DocumentError(positions.problem(f"the document has more than {MAX_VALUES} values"))
+        if len(path) > MAX_DEPTH:
+            raise DocumentError(positions.problem(f"nested deeper than {MAX_DEPTH} levels", path[:MAX_DEPTH]))
+        if isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                raise DocumentError(positions.problem(
+                    f"text of {len(value)} characters; no field takes more than {MAX_TEXT}", path))
+        elif isinstance(value, Mapping):
+            if len(value) > MAX_ITEMS:
+                raise DocumentError(positions.problem(f"more than {MAX_ITEMS} keys", path))
+            stack.extend((v, (*path, str(k))) for k, v in value.items())
+        elif isinstance(value, (list, tuple)):
+            if len(value) > MAX_ITEMS:
+                raise DocumentError(positions.problem(f"a list of {len(value)} items; at most {MAX_ITEMS}", path))
+            stack.extend((v, (*path, i)) for i, v in enumerate(value))
+
+
 def from_data(data: Any, *, positions: Positions | None = None, base_dir: Path | None = None,
               source: str | None = None) -> Document:
     """Validate an already-parsed document (a dict from YAML, JSON or code)."""
     positions = positions or Positions(source)
     if not isinstance(data, Mapping):
         raise DocumentError(positions.problem(f"an application is a mapping, got {_type_name(data)}"))
+    _check_bounds(data, positions)
     try:
         model = Application.model_validate(data)
     except ValidationError as exc:

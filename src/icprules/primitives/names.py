@@ -140,8 +140,9 @@ def _related_to(value: Any, params: Any, env: Env) -> Any:
     other = get(env.root, params["other"])
     if not isinstance(value, str) or not isinstance(other, str) or not other.strip():
         return True
-    a = _strip_noise(compact(value)[0], params["ignore"])
-    b = _strip_noise(compact(other)[0], params["ignore"])
+    # Names are short; the cap keeps this quadratic comparison cheap on any input.
+    a = _strip_noise(compact(value[:200])[0], params["ignore"])
+    b = _strip_noise(compact(other[:200])[0], params["ignore"])
     return longest_common(a, b) >= params["min_common"], {"other": other}
 
 

@@ -1,0 +1,142 @@
+"""Properties over open-ended input (hypothesis)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import icprules
+from conftest import EXAMPLES, TODAY, base
+from icprules import paths
+from icprules.input_schema import input_schema
+
+RULES = icprules.default_rules()
+RULE_IDS = set(RULES.ids)
+SCHEMA = input_schema(RULES.data)
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=20,
+)
+
+
+def _check(doc: Any) -> icprules.Report | None:
+    try:
+        return icprules.check(doc, today=TODAY, base_dir=EXAMPLES, rules=RULES)
+    except icprules.DocumentError:
+        return None
+
+
+def _schema_node(node: dict[str, Any], key: str | int) -> dict[str, Any] | None:
+    """The sub-schema for a key or index, following $ref, anyOf/oneOf and additionalProperties."""
+    if "$ref" in node:
+        node = SCHEMA["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    for alt in node.get("anyOf", []) + node.get("oneOf", []):
+        found = _schema_node(alt, key)
+        if found is not None:
+            return found
+    if isinstance(key, int):
+        return node.get("items") if node.get("type") == "array" else None
+    if key in node.get("properties", {}):
+        return dict(node["properties"][key])
+    extra = node.get("additionalProperties")
+    if isinstance(extra, dict):
+        return extra
+    mapping = node.get("discriminator", {}).get("mapping")
+    if mapping:
+        for ref in mapping.values():
+            found = _schema_node({"$ref": ref}, key)
+            if found is not None:
+                return found
+    return None
+
+
+def _path_is_known(doc: dict[str, Any], text: str) -> bool:
+    """The path exists in the document, or continues from it along the input schema."""
+    segs = paths.parse(text)
+    value: Any = doc
+    node: dict[str, Any] | None = SCHEMA
+    for i, seg in enumerate(segs):
+        if node is not None:
+            node = _schema_node(node, seg)
+        found = paths.get(value, (seg,))
+        if found is paths.MISSING:
+            # the rest must be fields the schema knows (a missing field is reported at its own path)
+            rest = segs[i + 1:]
+            while node is not None and rest:
+                node, rest = _schema_node(node, rest[0]), rest[1:]
+            return node is not None
+        value = found
+    return True
+
+
+def _assert_sound(doc: Any, report: icprules.Report) -> None:
+    plain = icprules.read_document(doc).data
+    for finding in report.findings:
+        assert finding.rule in RULE_IDS, finding.rule
+        assert _path_is_known(plain, finding.path), (finding.rule, finding.path)
+    again = _check(copy.deepcopy(doc))
+    assert again is not None and again.findings == report.findings, "findings must be deterministic"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(json_values)
+def test_any_json_value_gives_a_report_or_a_document_error(doc: Any) -> None:
+    report = _check(doc)
+    if report is not None:
+        _assert_sound(doc, report)
+
+
+def _subtree_paths(value: Any, prefix: paths.Segments = ()) -> list[paths.Segments]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _subtree_paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _subtree_paths(v, (*prefix, i))
+    return out
+
+
+# Mostly values that pass the shape check, so that the rules, not the model, see them.
+mutations = st.one_of(st.text(max_size=40), st.from_regex(r"[0-9A-Za-z.:@\- ]{0,24}", fullmatch=True),
+                      st.integers(), st.none(), st.just("__delete__"), json_values)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["website", "app"]), st.data(), mutations)
+def test_valid_documents_with_one_subtree_replaced(which: str, data: st.DataObject, junk: Any) -> None:
+    doc = base(which)
+    target = data.draw(st.sampled_from(_subtree_paths(doc)[1:]))
+    parent = paths.get(doc, target[:-1])
+    if junk == "__delete__":
+        del parent[target[-1]]
+    else:
+        parent[target[-1]] = junk
+    report = _check(doc)
+    if report is not None:
+        _assert_sound(doc, report)
+        assert not any(f.rule.startswith("engine.") for f in report.findings)
+
+
+def test_the_path_checker_can_fail() -> None:
+    doc = base("app")
+    assert _path_is_known(doc, "services[0].platforms[1].bundle_id")
+    assert _path_is_known(doc, "services[0].attachments.authenticity_form")  # missing, but in the schema
+    assert _path_is_known(doc, "entity.principal.id.valid_until")
+    assert not _path_is_known(doc, "entity.principal.id.colour")
+    assert not _path_is_known(doc, "services[0].platforms[1].bogus.deeper")
+
+
+def test_mutations_mostly_reach_the_rules() -> None:
+    """Guard against a property that only ever sees DocumentError."""
+    doc = base("website")
+    doc["services"][0]["name"] = {"not": "text"}
+    assert _check(doc) is None
+    doc = base("website")
+    doc["entity"]["name"] = 12345
+    assert _check(doc) is not None
