@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import docs, footer, formats, input_schema, record_number, report_schema
+from . import batch, docs, footer, formats, input_schema, record_number, report_schema
 from .api import check
 from .data import DataStore
 from .errors import IcpRulesError
@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check an application document (YAML or JSON)")
     c.add_argument("file", help="the application document; '-' reads standard input")
     c.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    c.add_argument("--batch", action="store_true",
+                   help="FILE is a folder of documents or a .jsonl file: one JSON line per document, all cores")
+    c.add_argument("--jobs", type=int, help="worker processes for --batch (default: all cores)")
     c.add_argument("--lang", type=_lang, default="en", metavar="LANG")
     c.add_argument("--today", type=_date, help="the date to check on (default: today)")
     rule_options(c)
@@ -184,6 +187,13 @@ def _materials(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
+    if args.batch:
+        target = Path(args.file)
+        if not target.exists():
+            raise _NotFound(args.file)
+        _, bad = batch.run(target, ruleset, today=args.today or dt.date.today(),
+                           reveal_personal=args.show_personal, out=out, err=sys.stderr, jobs=args.jobs)
+        return 1 if bad else 0
     report = _report(ruleset, args)
     titles = ruleset.data.files.get("sources", {}).get("documents", {})
     if args.format == "json":
