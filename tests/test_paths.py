@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from icprules import paths
 
-keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=8)
+keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=8) | st.text(max_size=6)
 segments = st.lists(st.one_of(keys, st.integers(0, 50)), max_size=6).filter(
     lambda s: not s or isinstance(s[0], str))
 
@@ -21,6 +21,9 @@ def test_parse_examples() -> None:
     assert paths.parse("services[*].name") == ("services", paths.ANY, "name")
     assert paths.parse("entity.attachments.*[*]") == ("entity", "attachments", paths.ANY_KEY, paths.ANY)
     assert paths.format_path(paths.parse("a.*.b[*]")) == "a.*.b[*]"
+    assert paths.format_path(("attachments", "", "x.y", 'q"')) == 'attachments[""]["x.y"]["q\\""]'
+    assert paths.parse('attachments[""]["x.y"]') == ("attachments", "", "x.y")
+    assert paths.parse(paths.format_path(("a", "*"))) == ("a", "*")
     assert paths.parse("") == () and paths.parse(".") == ()
 
 

@@ -31,24 +31,24 @@ class DataStore:
     @classmethod
     def load(cls, folders: Iterable[Path | Any] = ()) -> DataStore:
         store = cls()
-        store.add_folder(BUILTIN_DATA)
+        store.add_folder(BUILTIN_DATA, trusted=True)
         for folder in folders:
             store.add_folder(folder)
         return store
 
-    def add_folder(self, folder: Path | Any) -> None:
+    def add_folder(self, folder: Path | Any, *, trusted: bool = False) -> None:
         folder_path = folder if not isinstance(folder, str) else Path(folder)
         if not folder_path.is_dir():
             raise RuleFileError(Problem("data folder does not exist", file=str(folder)))
         for entry in sorted(folder_path.iterdir(), key=lambda p: p.name):
             if entry.name.endswith((".yaml", ".yml")) and entry.is_file():
-                self.add_file(entry)
+                self.add_file(entry, trusted=trusted)
 
-    def add_file(self, path: Path | Any) -> None:
+    def add_file(self, path: Path | Any, *, trusted: bool = False) -> None:
         name = path.name.rsplit(".", 1)[0]
         file = str(path)
         try:
-            value, positions = load_yaml(decode(path.read_bytes(), file), file)
+            value, positions = load_yaml(decode(path.read_bytes(), file), file, trusted=trusted)
         except LoadError as exc:
             raise RuleFileError(exc.problem) from None
         except OSError as exc:

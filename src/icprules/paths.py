@@ -7,6 +7,7 @@ value of a mapping). Lookups never raise: a missing step yields :data:`MISSING`.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
@@ -73,7 +74,9 @@ ANY_KEY: Final = _AnyKey()
 Segment = str | int | _Any | _AnyKey
 Segments = tuple[Segment, ...]
 
-_TOKEN = re.compile(r"\[(\*|\d+)\]|([^.\[\]]+)")
+_TOKEN = re.compile(r'\[(\*|\d+)\]|\[("(?:[^"\\]|\\.)*")\]|([^.\[\]"]+)')
+#: Keys written bare; any other key (empty, or holding '.', '[', ']' or '"') is written ["quoted"].
+_BARE_KEY = re.compile(r'^[^.\[\]"]+$')
 
 
 class PathSyntaxError(ValueError):
@@ -93,15 +96,18 @@ def parse(text: str) -> Segments:
             expect_key = True
             continue
         m = _TOKEN.match(text, pos)
-        if m is None or (m.group(2) is not None and not expect_key):
+        if m is None or (m.group(3) is not None and not expect_key):
             raise PathSyntaxError(f"bad field path {text!r} at character {pos + 1}")
-        if m.group(1) is not None:
+        if m.group(1) is not None or m.group(2) is not None:
             if expect_key and segments:
                 raise PathSyntaxError(f"bad field path {text!r}: '.' before '['")
-            segments.append(ANY if m.group(1) == "*" else int(m.group(1)))
+            if m.group(2) is not None:
+                segments.append(json.loads(m.group(2)))
+            else:
+                segments.append(ANY if m.group(1) == "*" else int(m.group(1)))
             expect_key = False
         else:
-            segments.append(ANY_KEY if m.group(2) == "*" else m.group(2))
+            segments.append(ANY_KEY if m.group(3) == "*" else m.group(3))
             expect_key = False
         pos = m.end()
     if expect_key:
@@ -112,7 +118,9 @@ def parse(text: str) -> Segments:
 def format_path(segments: Sequence[Segment]) -> str:
     out = ""
     for seg in segments:
-        if isinstance(seg, str):
+        if isinstance(seg, str) and (seg == "*" or not _BARE_KEY.match(seg)):
+            out += f"[{json.dumps(seg, ensure_ascii=False)}]"
+        elif isinstance(seg, str):
             out = f"{out}.{seg}" if out else seg
         elif isinstance(seg, int):
             out += f"[{seg}]"

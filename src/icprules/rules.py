@@ -170,10 +170,10 @@ def _pack_files(location: str | os.PathLike[str] | Any) -> list[Any]:
     raise RuleFileError(Problem("rule pack file or folder does not exist", file=str(location)))
 
 
-def _read_pack(path: Any, validator: jsonschema.Draft202012Validator) -> _RawPack:
+def _read_pack(path: Any, validator: jsonschema.Draft202012Validator, *, trusted: bool = False) -> _RawPack:
     origin = str(path)
     try:
-        value, positions = load_yaml(decode(path.read_bytes(), origin), origin)
+        value, positions = load_yaml(decode(path.read_bytes(), origin), origin, trusted=trusted)
     except LoadError as exc:
         raise RuleFileError(exc.problem) from None
     except OSError as exc:
@@ -217,7 +217,7 @@ def load_rules(*locations: str | os.PathLike[str], builtin: bool = True,
     validator = jsonschema.Draft202012Validator(rule_file_schema())
     raw: list[_RawPack] = []
     if builtin:
-        raw.extend(_read_pack(p, validator) for p in _pack_files(BUILTIN_RULES))
+        raw.extend(_read_pack(p, validator, trusted=True) for p in _pack_files(BUILTIN_RULES))
     for loc in locations:
         raw.extend(_read_pack(p, validator) for p in _pack_files(loc))
     return _compile(raw, store)

@@ -1,0 +1,231 @@
+"""icprules benchmark: rates and ratios, printed; not a test.
+
+    python bench/run.py            # N = 2000 applications
+    python bench/run.py --n 300    # quicker
+
+Builds N varied applications (websites and APPs, valid and invalid), then measures in
+one run, on one core:
+
+- applications checked per second by the full rule set, without attachments;
+- the same with attachments (image and PDF files on disk);
+- the rule set's load time, and the CLI's cold start;
+- engine overhead: the engine against a direct replay of exactly the primitive checks
+  and transforms it called on the same documents (recorded during a warm-up run);
+- the engine against jsonschema validating the same documents with the published
+  input schema.
+
+The targets of issue #7 are printed beside each figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from stdnum.cn import ric as stdnum_ric
+
+import icprules
+from icprules import registry
+from icprules.ids import uscc
+from icprules.input_schema import input_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+TODAY = dt.date(2026, 11, 23)
+
+PROVINCES = ["BJ", "上海", "Guangdong", "浙江省", "SC", "NX", "XZ", "Atlantis"]
+NAMES = ["示例科技官网", "示例商城", "中国示例论坛", "Example", "示例", "星辰数据平台"]
+DOMAINS = ["example.com.cn", "示例.中国", "www.example.cn", "example.io", "api.example.top", "https://x.cn",
+           "a.b.c.d.example.cn"]
+IPS = ["52.83.10.20", "10.0.0.1", "2400:7fc0::1", "52.83.10.300"]
+LANGS = ["zh-Hans", "en", "zh_hant", "de", "xx"]
+
+
+def _id_number(rnd: random.Random) -> str:
+    body = f"{rnd.choice(['110105', '310115', '440305', '500101'])}{rnd.randint(1950, 2005)}" \
+           f"{rnd.randint(1, 12):02}{rnd.randint(1, 28):02}{rnd.randint(0, 999):03}"
+    return body + str(stdnum_ric.calc_check_digit(body + "0"))
+
+
+def _uscc(rnd: random.Random) -> str:
+    body = "91" + f"{rnd.choice(['110105', '310115', '440305'])}" + "".join(
+        rnd.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+    code = body + uscc.calc_check_digit(body)
+    return code if rnd.random() > 0.1 else code[:-1] + "0"
+
+
+def _phone(rnd: random.Random) -> str:
+    return rnd.choice(["13", "15", "18"]) + "".join(rnd.choice("0123456789") for _ in range(9))
+
+
+def make_documents(n: int, seed: int = 7) -> list[dict[str, Any]]:
+    rnd = random.Random(seed)
+    bases = {name: yaml.safe_load((EXAMPLES / f"{name}-application.yaml").read_text(encoding="utf-8"))
+             for name in ("website", "app")}
+    docs = []
+    for i in range(n):
+        doc = copy.deepcopy(bases["app" if i % 3 == 0 else "website"])
+        entity = doc["entity"]
+        entity["province"] = rnd.choice(PROVINCES)
+        entity["certificate"]["number"] = _uscc(rnd)
+        entity["name"] = f"北京示例{rnd.randint(1, 999)}科技有限公司"
+        person = entity["principal"]
+        person["id"]["number"] = _id_number(rnd)
+        person["phone"] = _phone(rnd)
+        person["emergency_phone"] = _phone(rnd) if rnd.random() > 0.1 else person["phone"]
+        person["email"] = f"user{i}@example.com.cn" if rnd.random() > 0.05 else "broken.example"
+        for service in doc["services"]:
+            service["name"] = rnd.choice(NAMES) if service["type"] == "website" else f"示例应用{i}"
+            service["domains"] = rnd.sample(DOMAINS, rnd.randint(1, 3))
+            service["ips"] = rnd.sample(IPS, rnd.randint(1, 2))
+            service["languages"] = rnd.sample(LANGS, rnd.randint(1, 2))
+        docs.append(doc)
+    return docs
+
+
+def strip_attachments(doc: dict[str, Any]) -> dict[str, Any]:
+    doc = copy.deepcopy(doc)
+    doc.pop("attachments", None)
+    doc["entity"].pop("attachments", None)
+    for service in doc["services"]:
+        service.pop("attachments", None)
+    return doc
+
+
+def rate(func: Any, docs: list[Any], repeat: int = 3) -> float:
+    """Documents per second: the best of ``repeat`` passes over all documents."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for doc in docs:
+            func(doc)
+        best = min(best, time.perf_counter() - start)
+    return len(docs) / best
+
+
+def record_primitive_calls(rules: icprules.RuleSet, docs: list[Any]) -> list[list[tuple[Any, ...]]]:
+    """Run the engine once per document with every primitive wrapped, recording each call."""
+    calls: list[tuple[Any, ...]] = []
+    originals = {}
+    for table in (registry.CHECKS, registry.TRANSFORMS):
+        for name, spec in list(table.items()):
+            originals[(id(table), name)] = spec
+
+            def wrapped(*args: Any, _f: Any = spec.func) -> Any:
+                calls.append((_f, args))
+                return _f(*args)
+
+            table[name] = registry.Primitive(spec.name, spec.kind, wrapped, spec.params, spec.doc, spec.prepare)
+    per_doc = []
+    try:
+        for doc in docs:
+            calls.clear()
+            icprules.check(doc, today=TODAY, base_dir=EXAMPLES, rules=rules)
+            per_doc.append(list(calls))
+    finally:
+        for table in (registry.CHECKS, registry.TRANSFORMS):
+            for name in list(table):
+                table[name] = originals[(id(table), name)]
+    return per_doc
+
+
+def direct_sequence(recorded: list[tuple[Any, ...]], doc: Any) -> None:
+    """The hand-written path: read the document, then make exactly the primitive calls the rules made."""
+    icprules.read_document(doc, base_dir=EXAMPLES)
+    for func, args in recorded:
+        func(*args)
+
+
+def cold_start(args: list[str], repeat: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, cwd=ROOT, capture_output=True, check=False)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; {platform.system()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000)
+    args = parser.parse_args()
+
+    print(f"machine: {machine()}")
+    docs = make_documents(args.n)
+    bare = [strip_attachments(d) for d in docs]
+    rules = icprules.default_rules()
+    check = lambda d: icprules.check(d, today=TODAY, base_dir=EXAMPLES, rules=rules)  # noqa: E731
+    for d in bare[:20]:
+        check(d)  # warm caches of imports and lazy tables
+
+    reports = [check(d) for d in bare]
+    invalid = sum(not r.ok for r in reports)
+    print(f"documents: {len(docs)} ({sum(d['services'][0]['type'] == 'app' for d in docs)} APPs, "
+          f"{invalid} with errors)")
+
+    without = rate(check, bare)
+    print(f"checked per second, no attachments:   {without:8.0f}   (target >= 5000)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        shutil.copytree(EXAMPLES / "files", folder / "files")
+        with_files = rate(lambda d: icprules.check(d, today=TODAY, base_dir=folder, rules=rules), docs)
+    print(f"checked per second, with attachments: {with_files:8.0f}   (image probes memoised per file)")
+
+    loads = []
+    for _ in range(5):
+        start = time.perf_counter()
+        icprules.load_rules()
+        loads.append(time.perf_counter() - start)
+    print(f"rule set load:                        {min(loads) * 1000:8.1f} ms (target < 200 ms)")
+
+    cli = cold_start([sys.executable, "-m", "icprules", "check", "examples/website-application.yaml"])
+    imp = cold_start([sys.executable, "-c", "import icprules"])
+    print(f"CLI cold start (check an example):    {cli * 1000:8.0f} ms (target < 500 ms); import alone "
+          f"{imp * 1000:.0f} ms")
+
+    sample = bare[: min(len(bare), 500)]
+    recorded = record_primitive_calls(rules, sample)
+    calls = statistics.mean(len(r) for r in recorded)
+    pairs = list(zip(recorded, sample, strict=True))
+    direct = rate(lambda pair: direct_sequence(*pair), pairs)
+    engine = rate(check, sample)
+    print(f"engine overhead: engine {engine:.0f}/s vs direct replay of its {calls:.0f} primitive calls "
+          f"{direct:.0f}/s = {direct / engine:.2f}x   (target <= 1.5x)")
+
+    validator = jsonschema.Draft202012Validator(input_schema())
+    as_json = [json.loads(json.dumps(d, default=str)) for d in sample]
+    schema_rate = rate(validator.validate, as_json)
+    print(f"versus jsonschema: jsonschema {schema_rate:.0f}/s vs engine {engine:.0f}/s = "
+          f"{schema_rate / engine:.2f}x faster (it checks the shape only)")
+
+
+if __name__ == "__main__":
+    main()
