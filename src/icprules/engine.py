@@ -75,10 +75,14 @@ def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date,
     env = Env(root, today=today, base_dir=doc.base_dir, fact_defs=ruleset.facts, trace=trace)
     findings: list[Finding] = []
     expanded: Expansions = {}
-    for rule in ruleset.rules:
+    context = (operation, provider, types)
+    selected = ruleset.applicable.get(context)
+    if selected is None:
+        selected = tuple(r for r in ruleset.rules if applies(r, operation, provider, types))
+        if len(ruleset.applicable) < 256:
+            ruleset.applicable[context] = selected
+    for rule in selected:
         if only is not None and rule.id != only:
-            continue
-        if not applies(rule, operation, provider, types):
             continue
         for item_path, item in items(rule, root, expanded):
             env.params = {}

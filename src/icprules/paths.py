@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Final
 
 
@@ -83,6 +84,7 @@ class PathSyntaxError(ValueError):
     pass
 
 
+@lru_cache(maxsize=4096)
 def parse(text: str) -> Segments:
     """Parse ``a.b[0].c`` (or ``a.b[*]``) into segments. ``""`` and ``"."`` mean "here"."""
     if text in ("", "."):

@@ -31,17 +31,22 @@ def _mask(text: str, kind: str, masks: Mapping[str, Any]) -> str:
     return text[:start] + "*" * (len(text) - start - end) + text[len(text) - end:]
 
 
+_SEPARATORS = re.compile(r"[\s\-]")
+_PHONE_NOISE = re.compile(r"[\s\-()]")
+
+
 def _base(raw: str, kind: str) -> str:
     """The spelling the mask is made from: national form for phones, compact for IDs."""
     if kind == "email":
         return raw.strip()
     if kind == "phone":
-        return national_phone(raw) or re.sub(r"[\s\-()]", "", raw)
-    return re.sub(r"[\s\-]", "", raw).upper()
+        return national_phone(raw) or _PHONE_NOISE.sub("", raw)
+    return _SEPARATORS.sub("", raw).upper()
 
 
 def _spellings(raw: str, kind: str) -> set[str]:
-    out = {raw, raw.strip(), raw.strip().upper(), re.sub(r"[\s\-]", "", raw), re.sub(r"[\s\-]", "", raw).upper()}
+    compact = _SEPARATORS.sub("", raw)
+    out = {raw, raw.strip(), raw.strip().upper(), compact, compact.upper()}
     if kind == "phone":
         for form in (national_phone(raw), normalise_phone(raw)):
             if form:
@@ -53,9 +58,12 @@ class Masker:
     """Replaces every spelling of a document's personal values with its masked form."""
 
     def __init__(self, table: Mapping[str, str]) -> None:
-        self.table = dict(table)
-        ordered = sorted(self.table, key=len, reverse=True)  # longest first: +8613800138000 before 13800138000
-        self.pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        # Longest first, so +8613800138000 is masked whole before 13800138000 inside it.
+        self.pairs = sorted(table.items(), key=lambda kv: len(kv[0]), reverse=True)
+
+    @property
+    def empty(self) -> bool:
+        return not self.pairs
 
     @classmethod
     def for_document(cls, data: Mapping[str, Any], store: DataStore) -> Masker:
@@ -70,9 +78,10 @@ class Masker:
         return cls(table)
 
     def text(self, value: str) -> str:
-        if self.pattern is None:
-            return value
-        return self.pattern.sub(lambda m: self.table[m.group(0)], value)
+        for spelling, masked in self.pairs:
+            if spelling in value:
+                value = value.replace(spelling, masked)
+        return value
 
     def value(self, value: Any) -> Any:
         """Mask strings anywhere inside a value (lists, mappings)."""
@@ -87,12 +96,13 @@ class Masker:
 
 def mask_report(report: Report, masker: Masker) -> Report:
     """The report with every personal value masked."""
-    if masker.pattern is None:
+    if masker.empty:
         return report
     findings = tuple(
         dataclasses.replace(f, message={k: masker.text(v) for k, v in f.message.items()},
                             value=masker.value(f.value))
         for f in report.findings
     )
-    return dataclasses.replace(report, findings=findings, normalized=masker.value(dict(report.normalized)),
-                               materials=tuple(masker.value(m) for m in report.materials))
+    # Materials, deadlines and the verification reason are built from data and the entity's
+    # name, never from personal fields, so only findings and canonical forms are masked.
+    return dataclasses.replace(report, findings=findings, normalized=masker.value(dict(report.normalized)))

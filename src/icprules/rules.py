@@ -141,6 +141,8 @@ class RuleSet:
     materials: tuple[Material, ...] = ()
     #: The pack that defines each fact and decision (for the reference).
     defined_in: dict[str, str] = field(default_factory=dict)
+    #: Rules that apply, by (operation, provider, service types): documents repeat these contexts.
+    applicable: dict[tuple[Any, ...], tuple[Rule, ...]] = field(default_factory=dict, repr=False)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:

@@ -7,10 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import Encoding
-
 from ..conditions import Env
 from ..paths import MISSING
 from ..registry import check, transform
@@ -44,6 +40,11 @@ MAX_CERT_BYTES = 64 * 1024
 
 def read_certificate(data: bytes) -> SigningCertificate:
     """Parse a PEM or DER X.509 certificate; ``ValueError`` when it is neither or not RSA."""
+    # Imported here: cryptography costs ~40 ms to import, and few documents carry a certificate.
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import Encoding
+
     if len(data) > MAX_CERT_BYTES:
         raise ValueError("file too large for a certificate")
     cert = x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)

@@ -48,14 +48,24 @@ def compact(text: str) -> tuple[str, list[bool]]:
     return "".join(out), starts
 
 
-def find_term(name: str, terms: Iterable[str]) -> str | None:
-    """The first banned term found in a name, or None."""
-    text, starts = compact(name)
+def needles(terms: Iterable[str]) -> tuple[tuple[str, str, bool], ...]:
+    """(term, its compact form, whether it is Latin) for each term: prepared once per rule."""
+    out = []
     for term in terms:
         needle, _ = compact(term)
-        if not needle:
-            continue
-        latin = all(_is_latin(c) or c.isdigit() for c in needle)
+        if needle:
+            out.append((term, needle, all(_is_latin(c) or c.isdigit() for c in needle)))
+    return tuple(out)
+
+
+def find_term(name: str, terms: Iterable[str]) -> str | None:
+    """The first banned term found in a name, or None."""
+    return find_prepared(name, needles(terms))
+
+
+def find_prepared(name: str, prepared: tuple[tuple[str, str, bool], ...]) -> str | None:
+    text, starts = compact(name)
+    for term, needle, latin in prepared:
         i = text.find(needle)
         while i >= 0:
             if not latin or starts[i]:
@@ -72,7 +82,7 @@ def _prepare_terms(params: dict[str, Any], _data: DataStore) -> dict[str, Any]:
             terms.append(entry)
         elif wanted is None or entry.get("severity") == wanted:
             terms.append(str(entry["term"]))
-    return {"terms": tuple(terms)}
+    return {"terms": needles(terms)}
 
 
 @check(
@@ -89,7 +99,8 @@ def _prepare_terms(params: dict[str, Any], _data: DataStore) -> dict[str, Any]:
 def _no_banned_term(value: Any, params: Any, _env: Env) -> Any:
     if not isinstance(value, str):
         return True
-    found = find_term(value, params["terms"])
+    terms = params["terms"]
+    found = find_prepared(value, terms if terms and isinstance(terms[0], tuple) else needles(terms))
     return (True, {}) if found is None else (False, {"term": found})
 
 

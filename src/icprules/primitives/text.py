@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from ..data import DataStore
@@ -13,6 +14,7 @@ from ..registry import transform
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """NFKC, case-folded, invisible characters removed, outer space stripped.
 
