@@ -52,22 +52,22 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--show-personal", action="store_true",
                         help="show ID numbers, phones and e-mail addresses unmasked (masked by default)")
 
+    def document_options(sp: argparse.ArgumentParser, formats: list[str]) -> None:
+        sp.add_argument("--format", choices=formats, default=formats[0])
+        sp.add_argument("--lang", type=_lang, default="en", metavar="LANG")
+        sp.add_argument("--today", type=_date, help="the date to check on (default: today)")
+        rule_options(sp)
+
     c = sub.add_parser("check", help="check an application document (YAML or JSON)")
     c.add_argument("file", help="the application document; '-' reads standard input")
-    c.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    document_options(c, ["text", "json", "sarif"])
     c.add_argument("--batch", action="store_true",
                    help="FILE is a folder of documents or a .jsonl file: one JSON line per document, all cores")
     c.add_argument("--jobs", type=int, help="worker processes for --batch (default: all cores)")
-    c.add_argument("--lang", type=_lang, default="en", metavar="LANG")
-    c.add_argument("--today", type=_date, help="the date to check on (default: today)")
-    rule_options(c)
 
     m = sub.add_parser("materials", help="print the checklist of materials an application needs")
     m.add_argument("file", help="the application document; '-' reads standard input")
-    m.add_argument("--lang", type=_lang, default="en", metavar="LANG")
-    m.add_argument("--format", choices=["text", "json"], default="text")
-    m.add_argument("--today", type=_date, help="the date to check on (default: today)")
-    rule_options(m)
+    document_options(m, ["text", "json"])
 
     r = sub.add_parser("rules", help="list the loaded rules")
     r.add_argument("--lang", type=_lang, default="en", metavar="LANG")
@@ -76,10 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("explain", help="show how one rule decided on a document")
     e.add_argument("rule", help="the rule id, e.g. eligibility.province-supported")
     e.add_argument("file", help="the application document")
-    e.add_argument("--lang", type=_lang, default="en", metavar="LANG")
-    e.add_argument("--format", choices=["text", "json"], default="text")
-    e.add_argument("--today", type=_date, help="the date to check on (default: today)")
-    rule_options(e)
+    document_options(e, ["text", "json"])
 
     n = sub.add_parser("record-number", help="explain a record number (备案号)")
     n.add_argument("number")

@@ -25,10 +25,15 @@ def _why(exc: ValidationError) -> dict[str, str]:
 @check("uscc", doc={"zh": "统一社会信用代码（GB 32100-2015）：18位、字符集与校验位",
                     "en": "Unified Social Credit Code (GB 32100-2015): 18 characters, alphabet and check character"})
 def _uscc(value: Any, _params: Any, _env: Env) -> Any:
+    return _validated(uscc.validate, value)
+
+
+def _validated(validate: Any, value: Any) -> Any:
+    """Run a stdnum-style ``validate``; a typed error becomes a failed check with its reason."""
     if not isinstance(value, str):
         return False, {"why_zh": "应为文本", "why_en": "not text"}
     try:
-        uscc.validate(value)
+        validate(value)
     except ValidationError as exc:
         return False, _why(exc)
     return True
@@ -47,13 +52,7 @@ def _uscc_registration(value: Any, _params: Any, _env: Env) -> Any:
                            "en": "18-digit resident ID number (also HK/Macau/Taiwan residence permits): "
                                  "check character and birth date (GB 11643-1999)"})
 def _resident_id(value: Any, _params: Any, _env: Env) -> Any:
-    if not isinstance(value, str):
-        return False, {"why_zh": "应为文本", "why_en": "not text"}
-    try:
-        ric.validate(value)
-    except ValidationError as exc:
-        return False, _why(exc)
-    return True
+    return _validated(ric.validate, value)
 
 
 @check("resident_id_region", doc={"zh": "身份证号码前6位是出生年份时已有的行政区划",

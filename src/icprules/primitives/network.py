@@ -133,10 +133,15 @@ def _tld_approved(value: Any, params: Any, _env: Env) -> Any:
 @transform("domain_level", doc={"zh": "域名级数（从可注册域名算起，example.com.cn 为二级）",
                                 "en": "domain level counted from the registrable domain (example.com.cn is 2)"})
 def _domain_level(value: Any, _params: Any) -> Any:
+    return _on_ascii(value, level)
+
+
+def _on_ascii(value: Any, func: Any) -> Any:
+    """``func`` of the domain's A-label form; absent when the domain does not parse or ``func`` gives None."""
     from ..paths import MISSING
 
     try:
-        found = level(parse_domain(str(value))[0])
+        found = func(parse_domain(str(value))[0])
     except DomainError:
         return MISSING
     return MISSING if found is None else found
@@ -145,23 +150,12 @@ def _domain_level(value: Any, _params: Any) -> Any:
 @transform("domain_ascii", doc={"zh": "域名的规范 ASCII 形式（Punycode，小写）",
                                 "en": "the canonical ASCII form of a domain (punycode, lower case)"})
 def _domain_ascii(value: Any, _params: Any) -> Any:
-    from ..paths import MISSING
-
-    try:
-        return parse_domain(str(value))[0]
-    except DomainError:
-        return MISSING
+    return _on_ascii(value, lambda ascii_form: ascii_form)
 
 
 @transform("registrable_domain", doc={"zh": "可注册域名（主域名）", "en": "the registrable domain"})
 def _registrable(value: Any, _params: Any) -> Any:
-    from ..paths import MISSING
-
-    try:
-        found = registrable(parse_domain(str(value))[0])
-    except DomainError:
-        return MISSING
-    return MISSING if found is None else found
+    return _on_ascii(value, registrable)
 
 
 @check("public_ip", doc={"zh": "有效的公网 IPv4 或 IPv6 地址（非内网、回环、保留、组播地址）",
