@@ -79,6 +79,11 @@ def test_binary_garbage_is_reported(tmp_path: Path) -> None:
     assert code == 2 and err.startswith("icprules: invalid application document")
 
 
+def test_control_characters_are_a_document_error() -> None:
+    _refused("\x1f", "not valid YAML")
+    _refused("format: icprules/application/v1\nentity: {name: \x07}\n", "not valid YAML")
+
+
 def test_yaml_tags_cannot_build_objects() -> None:
     _refused("format: icprules/application/v1\nentity: !!python/object/apply:os.system [echo pwned]\n", "not allowed")
     _refused("format: !!python/name:os.system ''\nentity: {}\n", "not valid YAML")

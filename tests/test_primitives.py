@@ -14,6 +14,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from conftest import EXAMPLES
 from icprules.conditions import Env
+from icprules.data import DataStore
 from icprules.ids import ric, uscc
 from icprules.primitives.names import compact, find_term
 from icprules.primitives.network import level, parse_domain
@@ -87,6 +88,9 @@ _PARAMS: dict[str, dict[str, Any]] = {
 }
 
 
+REASONS = DataStore.load().resolve("reasons.reasons")
+
+
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_every_check_survives_junk(name: str) -> None:
     func = CHECKS[name].func
@@ -94,6 +98,21 @@ def test_every_check_survives_junk(name: str) -> None:
         outcome = func(value, _PARAMS.get(name, {}), _env())
         ok = outcome[0] if isinstance(outcome, tuple) else outcome
         assert isinstance(ok, bool), (name, repr(value)[:40])
+        code = outcome[1].get("why") if isinstance(outcome, tuple) else None
+        assert code is None or code in REASONS, f"{name} returned reason {code!r}: add it to data/reasons.yaml"
+
+
+def test_reasons_reach_messages_in_each_language(website: dict[str, Any]) -> None:
+    from conftest import run
+
+    website["entity"]["attachments"]["entity_certificate"] = "../website-application.yaml"
+    website["services"][0]["domains"] = ["https://example.cn"]
+    report = run(website)
+    (outside,) = report.by_rule("attachment.file-readable")
+    assert "路径指向申请文件目录之外" in outside.message["zh"]
+    assert "the path leads outside the document's folder" in outside.message["en"]
+    (scheme,) = report.by_rule("service.domain-format")
+    assert "不要带协议" in scheme.message["zh"] and "no scheme" in scheme.message["en"]
 
 
 @pytest.mark.parametrize("name", sorted(TRANSFORMS))
@@ -116,4 +135,4 @@ def test_certificate_paths_cannot_leave_the_documents_folder(tmp_path: Path) -> 
     (tmp_path / "secret.pem").write_text("x")
     (tmp_path / "doc" / "link.pem").symlink_to(tmp_path / "secret.pem")
     for path in ("../secret.pem", "link.pem", str(tmp_path / "secret.pem"), "C:\\x.pem", "a\0b"):
-        assert isinstance(resolve_inside(path, tmp_path / "doc"), str), path
+        assert isinstance(resolve_inside(path, tmp_path / "doc"), dict), path

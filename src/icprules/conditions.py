@@ -54,12 +54,15 @@ class CompileError(Exception):
 class Env:
     """What one evaluation of one document sees. Never shared between documents."""
 
-    __slots__ = ("base_dir", "cache", "depth", "fact_defs", "fact_values", "item_path", "params", "root", "today",
-                 "trace")
+    __slots__ = ("base_dir", "cache", "depth", "fact_defs", "fact_values", "item_path", "params", "reasons", "root",
+                 "today", "trace")
 
     def __init__(self, root: Any, *, today: dt.date, base_dir: Path | None,
-                 fact_defs: Mapping[str, Fact], trace: list[TraceStep] | None = None) -> None:
+                 fact_defs: Mapping[str, Fact], trace: list[TraceStep] | None = None,
+                 reasons: Mapping[str, Mapping[str, str]] | None = None) -> None:
         self.root = root
+        #: Wording of check failure reasons by code (data/reasons.yaml), for messages.
+        self.reasons = reasons or {}
         self.today = today
         self.base_dir = base_dir
         self.fact_defs = fact_defs

@@ -72,7 +72,8 @@ def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date,
              only: str | None = None, trace: list[TraceStep] | None = None) -> list[Finding]:
     root = doc.data
     operation, provider, types = document_context(ruleset, root)
-    env = Env(root, today=today, base_dir=doc.base_dir, fact_defs=ruleset.facts, trace=trace)
+    env = Env(root, today=today, base_dir=doc.base_dir, fact_defs=ruleset.facts, trace=trace,
+              reasons=ruleset.data.files.get("reasons", {}).get("reasons", {}))
     findings: list[Finding] = []
     expanded: Expansions = {}
     context = (operation, provider, types)
@@ -179,5 +180,13 @@ def _finding(rule: Rule, env: Env, item_path: paths.Segments, item: Any, line: i
         resolved = operand.resolve(env, item)
         params[name] = "" if resolved is MISSING else resolved
     params.update(env.params)
-    message = {lang: render(text, params) for lang, text in rule.message.items()}
+    reasons = env.reasons
+    code = params.get("why")
+    message = {}
+    for lang, text in rule.message.items():
+        local = params
+        if isinstance(code, str) and code in reasons:
+            # A check's reason is a code; each language gets its own wording, with the check's params.
+            local = {**params, "why": render(reasons[code].get(lang, code), params)}
+        message[lang] = render(text, local)
     return Finding(rule.id, rule.severity, full_path, message, rule.source, observed, line)

@@ -116,7 +116,8 @@ def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] |
                f"operations {scope(rule.operations)}, providers {scope(rule.providers)}, "
                f"services {scope(rule.services)}")
         return Explanation(rule.id, rule.severity, rule.title, condition, False, why, [])
-    env = Env(root, today=today, base_dir=doc.base_dir, fact_defs=rules.facts)
+    env = Env(root, today=today, base_dir=doc.base_dir, fact_defs=rules.facts,
+              reasons=rules.data.files.get("reasons", {}).get("reasons", {}))
     traced: list[ItemTrace] = []
     for item_path, item in items(rule, root):
         env.item_path = item_path

@@ -50,9 +50,13 @@ class RecordNumberError(IcpRulesError, ValueError):
     """Base class of every error this module raises."""
 
     message = "not a valid record number"
+    code = "record_format"
 
-    def __init__(self, detail: str | None = None) -> None:
+    def __init__(self, detail: str | None = None, *, code: str | None = None, **params: Any) -> None:
         self.detail = detail
+        #: A reason code of data/reasons.yaml and its parameters, for bilingual messages.
+        self.code = code or type(self).code
+        self.params = params
         super().__init__(f"{self.message}: {detail}" if detail else self.message)
 
 
@@ -140,14 +144,17 @@ def parse(text: str) -> RecordNumber:
         abbr = m.group("abbr")
         row = _provinces().get(abbr)
         if row is None:
-            raise InvalidComponent(f"{abbr!r} is not a province abbreviation")
+            raise InvalidComponent(f"{abbr!r} is not a province abbreviation", code="record_unknown_province",
+                                   abbr=abbr)
         serial = m.group("serial")
         if kind == "police" and serial[:2] != str(row["gb2260"]):
-            raise InvalidComponent(f"region code {serial[:6]} is not in {row['name_en']} ({abbr})")
+            raise InvalidComponent(f"region code {serial[:6]} is not in {row['name_en']} ({abbr})",
+                                   code="record_region_mismatch", region=serial[:6], abbr=abbr,
+                                   province_zh=row["name_zh"], province_en=row["name_en"])
         service_text = m.groupdict().get("service")
         service = int(service_text) if service_text else None
         if service == 0:
-            raise InvalidComponent("the service index starts at 1")
+            raise InvalidComponent("the service index starts at 1", code="record_service_zero")
         suffix = m.groupdict().get("suffix") or ""
         return RecordNumber(kind, abbr, str(row["code"]), serial, service, suffix)
     raise InvalidFormat(f"{text!r}"[:60])

@@ -155,7 +155,11 @@ def load_yaml(text: str, file: str | None = None, *, trusted: bool = False) -> t
     positions = Positions(file)
     if len(text) > MAX_BYTES:
         raise LoadError(Problem(f"text is larger than {MAX_BYTES // (1024 * 1024)} MiB", file=file))
-    loader = _FAST_LOADER(text) if trusted else yaml.SafeLoader(text)
+    try:
+        # The reader checks the characters as the loader is made: control characters raise here.
+        loader = _FAST_LOADER(text) if trusted else yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:
+        raise LoadError(Problem(f"not valid YAML: {exc}", file=file)) from None
     try:
         try:
             node = loader.get_single_node()

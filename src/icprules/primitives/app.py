@@ -9,7 +9,7 @@ from typing import Any
 
 from ..conditions import Env
 from ..paths import MISSING
-from ..registry import check, transform
+from ..registry import check, transform, why
 from .files import resolve_inside
 
 _SEPARATORS = re.compile(r"[\s:\-]")
@@ -38,6 +38,14 @@ class SigningCertificate:
 MAX_CERT_BYTES = 64 * 1024
 
 
+class _CertificateProblem(ValueError):
+    """A certificate we cannot use, with the reason code (data/reasons.yaml)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 def read_certificate(data: bytes) -> SigningCertificate:
     """Parse a PEM or DER X.509 certificate; ``ValueError`` when it is neither or not RSA."""
     # Imported here: cryptography costs ~40 ms to import, and few documents carry a certificate.
@@ -46,11 +54,11 @@ def read_certificate(data: bytes) -> SigningCertificate:
     from cryptography.hazmat.primitives.serialization import Encoding
 
     if len(data) > MAX_CERT_BYTES:
-        raise ValueError("file too large for a certificate")
+        raise _CertificateProblem("certificate_too_large")
     cert = x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
     key = cert.public_key()
     if not isinstance(key, rsa.RSAPublicKey):
-        raise ValueError("the certificate's key is not RSA, so it has no modulus to file as the public key")
+        raise _CertificateProblem("certificate_not_rsa")
     der = cert.public_bytes(Encoding.DER)
     return SigningCertificate(
         modulus_hex=format(key.public_numbers().n, "X"),
@@ -60,23 +68,25 @@ def read_certificate(data: bytes) -> SigningCertificate:
     )
 
 
-def _load(value: Any, env: Env) -> SigningCertificate | str:
+def _load(value: Any, env: Env) -> SigningCertificate | dict[str, Any]:
     if not isinstance(value, str):
-        return "not a file path"
+        return why("not_a_path")
     path = resolve_inside(value, env.base_dir)
-    if isinstance(path, str):
+    if isinstance(path, dict):
         return path
     try:
         return read_certificate(path.read_bytes())
+    except _CertificateProblem as exc:
+        return why(exc.code)
     except (ValueError, OSError) as exc:
-        return f"not a readable PEM or DER certificate ({str(exc)[:120]})"
+        return why("certificate_unreadable", detail=str(exc)[:120])
 
 
 @check("signing_certificate", doc={"zh": "签名证书文件可读（PEM 或 DER 格式的 RSA 证书）",
                                    "en": "the signing certificate file is readable (an RSA certificate, PEM or DER)"})
 def _signing_certificate(value: Any, _params: Any, env: Env) -> Any:
     found = _load(value, env)
-    return (True, {}) if isinstance(found, SigningCertificate) else (False, {"why": found})
+    return (True, {}) if isinstance(found, SigningCertificate) else (False, found)
 
 
 @check(

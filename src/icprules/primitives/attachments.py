@@ -18,7 +18,7 @@ from typing import Any
 from PIL import Image, ImageChops, ImageStat, UnidentifiedImageError
 
 from ..conditions import Env
-from ..registry import check
+from ..registry import check, why
 from .files import resolve_inside
 
 _PDF_MAGIC = b"%PDF-"
@@ -32,7 +32,7 @@ class Probe:
     width: int = 0
     height: int = 0
     mode: str = ""
-    problem: str | None = None  # why the content cannot be used
+    problem: dict[str, Any] | None = None  # why the content cannot be used (a reason)
 
 
 def probe(path: Path, max_pixels: int) -> Probe:
@@ -40,7 +40,7 @@ def probe(path: Path, max_pixels: int) -> Probe:
     try:
         stat = path.stat()
     except OSError as exc:
-        return Probe(path, 0, None, problem=f"cannot be read ({exc.strerror or 'error'})")
+        return Probe(path, 0, None, problem=why("unreadable", detail=exc.strerror or "error"))
     return _probe_cached(path, stat.st_mtime_ns, stat.st_size, max_pixels)
 
 
@@ -51,7 +51,7 @@ def _probe_cached(path: Path, _mtime_ns: int, _size: int, max_pixels: int) -> Pr
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        return Probe(path, 0, None, problem=f"cannot be read ({exc.strerror or 'error'})")
+        return Probe(path, 0, None, problem=why("unreadable", detail=exc.strerror or "error"))
     if head.startswith(_PDF_MAGIC):
         return _probe_pdf(path, size)
     try:
@@ -62,15 +62,14 @@ def _probe_cached(path: Path, _mtime_ns: int, _size: int, max_pixels: int) -> Pr
                 kind = (img.format or "").lower() or None
                 if width * height > max_pixels:
                     return Probe(path, size, kind, width, height, img.mode,
-                                 problem=f"{width}x{height} pixels is more than the {max_pixels} allowed")
+                                 problem=why("too_many_pixels", width=width, height=height, max_pixels=max_pixels))
                 return Probe(path, size, kind, width, height, img.mode)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return Probe(path, size, None, problem=f"an image with more pixels than the {max_pixels} allowed "
-                                              "(a decompression bomb is refused unread)")
+        return Probe(path, size, None, problem=why("pixel_bomb", max_pixels=max_pixels))
     except UnidentifiedImageError:
         return Probe(path, size, None)
     except (OSError, ValueError, SyntaxError) as exc:
-        return Probe(path, size, None, problem=f"not a readable image ({str(exc)[:80]})")
+        return Probe(path, size, None, problem=why("not_an_image", detail=str(exc)[:80]))
 
 
 def _probe_pdf(path: Path, size: int) -> Probe:
@@ -79,9 +78,9 @@ def _probe_pdf(path: Path, size: int) -> Probe:
             fh.seek(max(0, size - 1024))
             tail = fh.read()
     except OSError as exc:
-        return Probe(path, size, "pdf", problem=f"cannot be read ({exc.strerror or 'error'})")
+        return Probe(path, size, "pdf", problem=why("unreadable", detail=exc.strerror or "error"))
     if b"%%EOF" not in tail:
-        return Probe(path, size, "pdf", problem="a truncated PDF (no end-of-file marker)")
+        return Probe(path, size, "pdf", problem=why("pdf_truncated"))
     return Probe(path, size, "pdf")
 
 
@@ -101,7 +100,7 @@ def _thumbnail(path: Path, longest: int) -> Image.Image:
 class Measures:
     """What one decode of an image tells: every pixel-level check reads these."""
 
-    error: str | None = None  # the image is corrupt or truncated
+    error: dict[str, Any] | None = None  # the image is corrupt or truncated (a reason)
     colour: bool = True
     ring_white: float = 1.0  # share of the outermost pixel ring that is white
     fill: float = 1.0  # share of the frame covered by the bounding box of non-white pixels
@@ -115,7 +114,7 @@ def measure(found: Probe, longest: int = 512, white_level: int = 230) -> Measure
     try:
         stat = found.path.stat()
     except OSError as exc:
-        return Measures(error=f"cannot be read ({exc.strerror or 'error'})")
+        return Measures(error=why("unreadable", detail=exc.strerror or "error"))
     return _measure_cached(found.path, stat.st_mtime_ns, stat.st_size, found.mode, longest, white_level)
 
 
@@ -124,7 +123,7 @@ def _measure_cached(path: Path, _mtime_ns: int, _size: int, mode: str, longest: 
     try:
         thumb = _thumbnail(path, longest)
     except _DECODE_ERRORS as exc:
-        return Measures(error=f"the image is corrupt or truncated ({str(exc)[:80]})")
+        return Measures(error=why("corrupt_image", detail=str(exc)[:80]))
     mask = _white_mask(thumb, level)
     w, h = thumb.size
     # The outermost ring of pixels is what shows of the background around the document.
@@ -136,11 +135,11 @@ def _measure_cached(path: Path, _mtime_ns: int, _size: int, mode: str, longest: 
     return Measures(None, _is_colour(mode, thumb), ring_white, fill)
 
 
-def _probe_file(value: Any, env: Env, max_pixels: int) -> Probe | str:
+def _probe_file(value: Any, env: Env, max_pixels: int) -> Probe | dict[str, Any]:
     if not isinstance(value, str):
-        return "not a file path"
+        return why("not_a_path")
     path = resolve_inside(value, env.base_dir)
-    if isinstance(path, str):
+    if isinstance(path, dict):
         return path
     key = ("__probe__", str(path), max_pixels)
     hit = env.cache.get(key)
@@ -167,8 +166,8 @@ def _file_readable(value: Any, params: Any, env: Env) -> Any:
     if isinstance(value, list):
         return True  # the items are checked one by one
     found = _probe_file(value, env, int(params.get("max_pixels", 40_000_000)))
-    if isinstance(found, str):
-        return False, {"why": found}
+    if isinstance(found, dict):
+        return False, found
     return True
 
 
@@ -182,14 +181,13 @@ def _file_kind(value: Any, params: Any, env: Env) -> Any:
         return True  # file_readable reports it
     kinds = params.get("kinds") or []
     if found.problem:
-        return False, {"why": found.problem}
+        return False, found.problem
     if found.kind not in kinds:
-        return False, {"why": f"its content is {found.kind or 'not a recognised format'}, "
-                              f"not one of {', '.join(kinds)}"}
+        return False, why("wrong_kind", kind=found.kind or "?", kinds=", ".join(kinds))
     if found.kind in ("jpeg", "png"):
         error = measure(found).error
         if error:
-            return False, {"why": error}
+            return False, error
     return True
 
 

@@ -9,17 +9,10 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 
 from ..conditions import Env
 from ..ids import ric, uscc
-from ..registry import check
+from ..registry import check, why
 
-_WHY_ZH = {InvalidLength: "位数不对（应为18位）", InvalidFormat: "含有不允许的字符",
-           InvalidChecksum: "校验位不对", InvalidComponent: "出生日期不存在"}
-_WHY_EN = {InvalidLength: "wrong length (18 characters expected)", InvalidFormat: "characters that are not allowed",
-           InvalidChecksum: "the check character does not match", InvalidComponent: "the birth date does not exist"}
-
-
-def _why(exc: ValidationError) -> dict[str, str]:
-    kind = type(exc)
-    return {"why_zh": _WHY_ZH.get(kind, "格式不对"), "why_en": _WHY_EN.get(kind, "malformed")}
+_REASONS = {InvalidLength: "wrong_length", InvalidFormat: "bad_characters", InvalidChecksum: "bad_checksum",
+            InvalidComponent: "bad_birth_date"}
 
 
 @check("uscc", doc={"zh": "统一社会信用代码（GB 32100-2015）：18位、字符集与校验位",
@@ -31,11 +24,11 @@ def _uscc(value: Any, _params: Any, _env: Env) -> Any:
 def _validated(validate: Any, value: Any) -> Any:
     """Run a stdnum-style ``validate``; a typed error becomes a failed check with its reason."""
     if not isinstance(value, str):
-        return False, {"why_zh": "应为文本", "why_en": "not text"}
+        return False, why("not_text")
     try:
         validate(value)
     except ValidationError as exc:
-        return False, _why(exc)
+        return False, why(_REASONS.get(type(exc), "malformed"))
     return True
 
 

@@ -12,7 +12,7 @@ from publicsuffixlist import PublicSuffixList
 
 from ..conditions import Env
 from ..data import DataStore
-from ..registry import check, transform
+from ..registry import check, transform, why
 
 _PSL: PublicSuffixList | None = None
 _DOTS = re.compile("[\u3002\uff0e\uff61]")  # ideographic and full-width full stops
@@ -27,10 +27,12 @@ def psl() -> PublicSuffixList:
 
 
 class DomainError(ValueError):
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
+    """Not a usable domain; ``code`` is a reason in data/reasons.yaml."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 @lru_cache(maxsize=4096)
@@ -43,29 +45,29 @@ def parse_domain(text: str) -> tuple[str, str]:
     """
     raw = text.strip()
     if "://" in raw or raw.startswith("//"):
-        raise DomainError("不要带协议（如 https://），只填域名", "no scheme (such as https://); give the bare domain")
+        raise DomainError("domain_scheme")
     if any(c in raw for c in "/?#@"):
-        raise DomainError("不要带路径或参数，只填域名", "no path, query or user part; give the bare domain")
+        raise DomainError("domain_path")
     if "*" in raw:
-        raise DomainError("不能使用通配符域名", "wildcard domains cannot be filed")
+        raise DomainError("domain_wildcard")
     if ":" in raw or raw.startswith("["):
-        raise DomainError("不要带端口，也不能填 IP 地址", "no port, and not an IP address")
+        raise DomainError("domain_port")
     host = _DOTS.sub(".", raw).rstrip(".")
     try:
         ipaddress.ip_address(host)
     except ValueError:
         pass
     else:
-        raise DomainError("应填写域名，不能填写 IP 地址", "an IP address is not a domain name")
+        raise DomainError("domain_is_ip")
     if not host or "." not in host:
-        raise DomainError("域名至少包含两级（如 example.cn）", "a domain has at least two labels (such as example.cn)")
+        raise DomainError("domain_one_label")
     if len(host) > 253:
-        raise DomainError("域名过长", "domain name too long")
+        raise DomainError("domain_too_long")
     try:
         ascii_form = idna.encode(host, uts46=True).decode("ascii")
         unicode_form = idna.decode(ascii_form)
     except (idna.IDNAError, UnicodeError) as exc:
-        raise DomainError(f"域名格式不正确（{exc}）", f"not a valid domain name ({exc})") from None
+        raise DomainError("domain_invalid", detail=str(exc)[:80]) from None
     return ascii_form.lower(), unicode_form
 
 
@@ -87,13 +89,13 @@ def level(ascii_domain: str) -> int | None:
                       "en": "a well-formed domain name (IDN accepted): no scheme, path, port or wildcard, not an IP"})
 def _domain(value: Any, _params: Any, _env: Env) -> Any:
     if not isinstance(value, str):
-        return False, {"why_zh": "应为文本", "why_en": "not text"}
+        return False, why("not_text")
     try:
         parse_domain(value)
     except DomainError as exc:
-        return False, {"why_zh": exc.zh, "why_en": exc.en}
+        return False, why(exc.code, **exc.params)
     if registrable(parse_domain(value)[0]) is None:
-        return False, {"why_zh": "不是可注册的域名（只有后缀）", "why_en": "not a registrable domain (a bare suffix)"}
+        return False, why("domain_bare_suffix")
     return True
 
 
@@ -162,12 +164,11 @@ def _registrable(value: Any, _params: Any) -> Any:
                          "en": "a valid public IPv4 or IPv6 address (not private, loopback, reserved or multicast)"})
 def _public_ip(value: Any, _params: Any, _env: Env) -> Any:
     if not isinstance(value, str):
-        return False, {"why_zh": "应为文本", "why_en": "not text"}
+        return False, why("not_text")
     try:
         addr = ipaddress.ip_address(value.strip())
     except ValueError:
-        return False, {"why_zh": "不是有效的 IP 地址", "why_en": "not a valid IP address"}
+        return False, why("ip_invalid")
     if not addr.is_global or addr.is_multicast:
-        return False, {"why_zh": "不是公网地址（内网、回环、保留或组播地址）",
-                       "why_en": "not a public address (private, loopback, reserved or multicast)"}
+        return False, why("ip_not_public")
     return True

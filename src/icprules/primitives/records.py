@@ -8,7 +8,7 @@ from typing import Any
 from .. import record_number as rn
 from ..conditions import Env
 from ..paths import MISSING
-from ..registry import check, transform
+from ..registry import check, transform, why
 from ..timeline import add_working_days
 from .identity import as_date
 
@@ -26,15 +26,15 @@ def _record_number(value: Any, params: Any, _env: Env) -> Any:
     try:
         number = rn.parse(value)
     except rn.RecordNumberError as exc:
-        return False, {"why": str(exc)}
+        return False, why(exc.code, **exc.params)
     kinds = params.get("kinds")
     if kinds and number.kind not in kinds:
-        return False, {"why": f"it is a {number.kind} number, not one of {', '.join(kinds)}"}
+        return False, why("record_wrong_kind", kind=number.kind, kinds=", ".join(kinds))
     service = params.get("service", "any")
     if service == "required" and number.service is None:
-        return False, {"why": "it has no service index (-1, -1A...)"}
+        return False, why("record_no_service")
     if service == "forbidden" and number.service is not None:
-        return False, {"why": f"it is a service's number; the entity's is {number.entity_number}"}
+        return False, why("record_is_service", entity=number.entity_number)
     return True
 
 
