@@ -89,3 +89,11 @@ def test_materials_command() -> None:
     assert "Verification: electronic" in out and "[x] APP icon  (services[0]: provided)" in out
     code, out, _ = cli("materials", str(EXAMPLES / "app-application.yaml"), "--lang", "zh", "--format", "json")
     assert code == 0 and json.loads(out)["verification"]["result"] == "electronic"
+
+
+def test_attachment_keys_in_data_match_the_materials_pack() -> None:
+    import icprules
+
+    rules = icprules.default_rules()
+    keys = set(rules.data.resolve("attachment_specs.attachment_keys"))
+    assert keys == {m.id for m in rules.materials} | {"national_document"}

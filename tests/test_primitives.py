@@ -84,11 +84,15 @@ _PARAMS: dict[str, dict[str, Any]] = {
     "valid_on": {"days_after": 30},
     "lookup": {"index": {}},
     "calendar_covers": {"working_days": 21},
+    "known_key": {"keys": ["app_icon"]},
     "record_number": {"kinds": ["filing"], "service": "any"},
 }
 
 
 REASONS = DataStore.load().resolve("reasons.reasons")
+_prepare = CHECKS["known_field"].prepare
+assert _prepare is not None
+_PARAMS["known_field"] = _prepare({}, DataStore.load())
 
 
 @pytest.mark.parametrize("name", sorted(CHECKS))

@@ -327,20 +327,21 @@ class Quantifier(Node):
 
 
 class Check(Node):
-    __slots__ = ("name", "operand", "params", "params_key")
+    __slots__ = ("name", "operand", "params", "params_key", "positional")
 
-    def __init__(self, name: str, operand: Operand | None, params: Any) -> None:
+    def __init__(self, name: str, operand: Operand | None, params: Any, positional: bool = False) -> None:
         self.name = name
         self.operand = operand
         self.params = params
         self.params_key = repr(params) if not isinstance(params, dict) else repr(sorted(params.items(), key=str))
+        self.positional = positional
 
     def test(self, env: Env, item: Any) -> bool:
         value = item if self.operand is None else self.operand.resolve(env, item)
         if is_empty(value):
             return True
         try:
-            key: Any = (self.name, value, self.params_key)
+            key: Any = (self.name, value, self.params_key, env.item_path if self.positional else None)
             hit = env.cache.get(key, MISSING)
         except TypeError:  # unhashable value (a list or mapping): do not cache
             key, hit = None, MISSING
@@ -643,7 +644,7 @@ class Compiler:
         if not isinstance(params, Mapping):
             raise CompileError("'with' takes a mapping of parameters", (*where, "with"))
         prepared = self.prepare(CHECKS[name].prepare, dict(params), (*where, "with"))
-        return Check(name, operand, prepared)
+        return Check(name, operand, prepared, CHECKS[name].positional)
 
     def _compare(self, spec: Mapping[str, Any], where: tuple[str | int, ...]) -> Node:
         side = "field" if "field" in spec else "fact"

@@ -38,6 +38,9 @@ class Primitive:
     prepare: Prepare | None = None
     #: Keys of ``params`` whose values may be ``{data: ref}`` references.
     data_params: tuple[str, ...] = field(default=())
+    #: The answer depends on where the item is (``env.item_path``), not only on its value:
+    #: results are then cached per position.
+    positional: bool = False
 
 
 CHECKS: dict[str, Primitive] = {}
@@ -47,20 +50,24 @@ _NO_PARAMS: dict[str, Any] = {"type": "object", "additionalProperties": False}
 
 
 def _register(table: dict[str, Primitive], kind: str, name: str, params: Mapping[str, Any] | None,
-              doc: Mapping[str, str], prepare: Prepare | None) -> Callable[[Any], Any]:
+              doc: Mapping[str, str], prepare: Prepare | None, positional: bool = False) -> Callable[[Any], Any]:
     def deco(func: Any) -> Any:
         if name in table:
             raise ValueError(f"{kind} {name!r} registered twice")
-        table[name] = Primitive(name, kind, func, dict(params or _NO_PARAMS), dict(doc), prepare)
+        table[name] = Primitive(name, kind, func, dict(params or _NO_PARAMS), dict(doc), prepare,
+                                positional=positional)
         return func
 
     return deco
 
 
 def check(name: str, *, params: Mapping[str, Any] | None = None, doc: Mapping[str, str],
-          prepare: Prepare | None = None) -> Callable[[Any], Any]:
-    """Register a named check (see the module docstring for its contract)."""
-    return _register(CHECKS, "check", name, params, doc, prepare)
+          prepare: Prepare | None = None, positional: bool = False) -> Callable[[Any], Any]:
+    """Register a named check (see the module docstring for its contract).
+
+    ``positional``: the answer depends on the item's place in the document, not only its value.
+    """
+    return _register(CHECKS, "check", name, params, doc, prepare, positional)
 
 
 def transform(name: str, *, params: Mapping[str, Any] | None = None, doc: Mapping[str, str],

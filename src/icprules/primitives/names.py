@@ -207,7 +207,7 @@ def parent_mapping(env: Env) -> dict[str, Any] | None:
 
 
 @check(
-    "listed_in_parent",
+    "listed_in_parent", positional=True,
     params={"type": "object", "required": ["list", "key"], "additionalProperties": False,
             "properties": {"list": {"type": "string", "description": "the parent's list field, e.g. pre_approvals"},
                            "key": {"type": "string", "description": "the field of a list entry to match"},

@@ -1,0 +1,55 @@
+"""Field names: is a key one the v1 input defines (a misspelt key is kept, but unused)?"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import paths
+from ..conditions import Env
+from ..data import DataStore
+from ..registry import check
+
+
+def _known_paths(schema: dict[str, Any]) -> frozenset[str]:
+    """Every field path the schema defines, with list indices as [*] ("services[*].platforms[*].os")."""
+    defs = schema.get("$defs", {})
+    out: set[str] = set()
+
+    def walk(node: dict[str, Any], prefix: str, depth: int) -> None:
+        if depth > 12:
+            return
+        if "$ref" in node:
+            node = defs[node["$ref"].rsplit("/", 1)[1]]
+        for alt in node.get("anyOf", []) + node.get("oneOf", []):
+            walk(alt, prefix, depth + 1)
+        if node.get("type") == "array" and isinstance(node.get("items"), dict):
+            walk(node["items"], prefix + "[*]", depth + 1)
+        for key, sub in node.get("properties", {}).items():
+            path = f"{prefix}.{key}" if prefix else key
+            out.add(path)
+            walk(sub, path, depth + 1)
+
+    walk(schema, "", 0)
+    return frozenset(out)
+
+
+def _prepare(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
+    from ..input_schema import input_schema
+
+    return {"known": _known_paths(input_schema(data))}
+
+
+@check("known_field", prepare=_prepare, positional=True,
+       doc={"zh": "该字段是 v1 输入格式定义的字段（拼错的字段名会被保留但不会被使用）",
+            "en": "the field is one the v1 input format defines (a misspelt key is kept but never used)"})
+def _known_field(_value: Any, params: Any, env: Env) -> Any:
+    pattern = paths.format_path(tuple(paths.ANY if isinstance(s, int) else s for s in env.item_path))
+    return pattern in params["known"]
+
+
+@check("known_key", positional=True,
+       params={"type": "object", "required": ["keys"], "additionalProperties": False,
+               "properties": {"keys": {"type": "array", "items": {"type": "string"}}}},
+       doc={"zh": "该项在所属映射中的键是已知的键之一", "en": "the item's key in its mapping is one of the known keys"})
+def _known_key(_value: Any, params: Any, env: Env) -> Any:
+    return bool(env.item_path) and env.item_path[-1] in params["keys"]
