@@ -16,7 +16,7 @@ from typing import TextIO
 
 from . import batch, docs, footer, formats, input_schema, record_number, report_schema
 from .api import check
-from .data import DataStore
+from .data import builtin
 from .errors import IcpRulesError
 from .explain import explain
 from .locale import negotiate
@@ -210,23 +210,14 @@ class _NotFound(IcpRulesError):
         super().__init__(f"no such file: {name}")
 
 
-_KINDS = {
-    "filing": ("ICP备案号", "ICP filing number"),
-    "licence": ("ICP经营许可证号（不是备案号）", "commercial ICP licence number (not a filing)"),
-    "value_added": ("增值电信业务经营许可证持有者的备案号", "filing number of a value-added telecom licence holder"),
-    "police": ("公安联网备案号", "public-security filing number"),
-}
-_SERVICE = {"website": ("网站", "website"), "app": ("APP", "APP"), "mini_program": ("小程序", "mini program"),
-            "quick_app": ("快应用", "quick app")}
-
-
 def _explain_number(text: str, lang: str, out: TextIO) -> int:
     i = 0 if lang == "zh" else 1
+    words = builtin().resolve("ui.record_number")
     number = record_number.parse(text)
-    row = next(p for p in DataStore.load().resolve("provinces.provinces") if p["code"] == number.province)
+    row = next(p for p in builtin().resolve("provinces.provinces") if p["code"] == number.province)
     lines = [
         record_number.format(number),
-        f"  {'种类' if i == 0 else 'kind'}: {_KINDS[number.kind][i]}",
+        f"  {'种类' if i == 0 else 'kind'}: {words['kinds'][number.kind][lang]}",
         f"  {'省份' if i == 0 else 'province'}: {row['name_zh'] if i == 0 else row['name_en']} ({number.abbr})",
     ]
     if number.kind == "police":
@@ -234,7 +225,7 @@ def _explain_number(text: str, lang: str, out: TextIO) -> int:
     else:
         lines.append(f"  {'主体备案号' if i == 0 else 'entity number'}: {number.entity_number}")
     if number.service is not None:
-        kind = _SERVICE[number.service_type or "website"][i]
+        kind = words["services"][number.service_type or "website"][lang]
         lines.append(f"  {'服务' if i == 0 else 'service'}: {kind} #{number.service}")
     out.write("\n".join(lines) + "\n")
     return 0

@@ -10,6 +10,7 @@ Later data folders override earlier ones file by file, so a portal can replace
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,18 @@ from .errors import Problem, RuleFileError
 from .yamlio import LoadError, Positions, decode, load_yaml
 
 BUILTIN_DATA = files("icprules") / "data"
+
+
+@lru_cache(maxsize=1)
+def builtin() -> DataStore:
+    """The built-in data files, loaded once."""
+    return DataStore.load()
+
+
+def ui(section: str, lang: str) -> dict[str, str]:
+    """Interface wording (data/ui.yaml) for one section and language, English as fallback."""
+    table: dict[str, dict[str, str]] = builtin().resolve(f"ui.{section}")
+    return table.get(lang) or table["en"]
 
 
 class DataStore:

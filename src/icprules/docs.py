@@ -12,49 +12,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .data import ui
 from .formats import cite
 from .locale import date_text
 from .rules import Rule, RuleSet
-
-_T = {
-    "zh": {
-        "title": "icprules 规则参考", "packs": "规则包", "data": "数据表", "sources": "规则依据的文件",
-        "intro": "本参考由已加载的规则包和数据文件自动生成（`icprules docs`），请勿手工修改。",
-        "rules": "条规则", "severity": "严重程度", "applies": "适用范围", "services": "服务类型",
-        "operations": "业务类型", "providers": "接入商", "any": "全部", "each": "检查对象", "document": "整个申请",
-        "when": "前提条件", "check": "检查内容", "field": "报告字段", "message": "提示信息", "source": "依据",
-        "error": "错误", "warning": "警告", "info": "提示", "facts": "派生事实", "decisions": "判定",
-        "materials": "备案材料", "as_of": "数据日期", "from": "来源",
-        "provinces": "省份", "banned": "名称禁用词", "tlds": "可备案的顶级域", "certs": "证件类型",
-        "code": "代码", "name": "名称", "abbr": "备案号简称", "aliases": "历史简称", "notes": "特别要求",
-        "commitment": "电子核验须提交承诺书", "unsupported": "西云数据不受理", "term": "词语",
-        "approved": "已批准", "not_approved": "未批准或存疑", "note": "说明", "natures": "适用单位性质",
-        "electronic": "可电子核验", "yes": "是", "no": "否", "entity_certs": "主办单位证件",
-        "person_ids": "负责人证件", "scope": "范围", "level": "级别", "reason": "说明", "spec": "规格",
-        "required": "必需（条件满足时）", "optional": "审核要求时提供", "kb": "文件大小", "resolution": "分辨率",
-        "colour": "彩色", "via": "电子核验时由核验生成",
-    },
-    "en": {
-        "title": "icprules rule reference", "packs": "Rule packs", "data": "Data tables",
-        "sources": "Documents the rules cite",
-        "intro": "Generated from the loaded rule packs and data files (`icprules docs`); do not edit by hand.",
-        "rules": "rules", "severity": "Severity", "applies": "Applies to", "services": "services",
-        "operations": "operations", "providers": "providers", "any": "any", "each": "Looks at",
-        "document": "the whole application", "when": "When", "check": "Checks", "field": "Reported at",
-        "message": "Message", "source": "Source", "error": "error", "warning": "warning", "info": "info",
-        "facts": "Derived facts", "decisions": "Decisions", "materials": "Materials", "as_of": "Data as of",
-        "from": "Source", "provinces": "Provinces", "banned": "Banned terms in names",
-        "tlds": "Approved top-level domains", "certs": "Certificate and ID types", "code": "Code",
-        "name": "Name", "abbr": "Record-number abbreviation", "aliases": "Historical abbreviations",
-        "notes": "Special requirements", "commitment": "commitment letter with electronic verification",
-        "unsupported": "not served by NWCD", "term": "Term", "approved": "Approved",
-        "not_approved": "Not approved or doubtful", "note": "Note", "natures": "Natures", "electronic": "Electronic",
-        "yes": "yes", "no": "no", "entity_certs": "Entity certificates", "person_ids": "Person ID documents",
-        "scope": "Scope", "level": "Level", "reason": "Why", "spec": "Spec",
-        "required": "required (when its condition holds)", "optional": "only if the review asks",
-        "kb": "file size", "resolution": "resolution", "colour": "colour", "via": "made by electronic verification",
-    },
-}
 
 
 def _esc(text: Any) -> str:
@@ -78,7 +39,7 @@ def _scope(values: frozenset[str] | None, t: Mapping[str, str]) -> str:
 
 
 def _rule(rule: Rule, lang: str, titles: Mapping[str, Any]) -> list[str]:
-    t = _T[lang]
+    t = ui("reference", lang)
     each = ", ".join(f"`{text}`" for _, _, text in rule.each) or t["document"]
     lines = [
         f"### `{rule.id}` — {rule.title.get(lang, '')}",
@@ -103,7 +64,7 @@ def _rule(rule: Rule, lang: str, titles: Mapping[str, Any]) -> list[str]:
 
 def pages(rules: RuleSet, lang: str) -> dict[str, str]:
     """File name → Markdown text, for every page of the reference."""
-    t = _T[lang]
+    t = ui("reference", lang)
     data = rules.data
     titles = data.files.get("sources", {}).get("documents", {})
     out: dict[str, str] = {}
@@ -149,7 +110,7 @@ def pages(rules: RuleSet, lang: str) -> dict[str, str]:
 
 
 def _data_pages(rules: RuleSet, lang: str) -> dict[str, str]:
-    t = _T[lang]
+    t = ui("reference", lang)
     data = rules.data
     nm = "name_zh" if lang == "zh" else "name_en"
     out: dict[str, str] = {}

@@ -5,25 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .data import ui
 from .report import SEVERITY_ORDER, Report
-
-_LABELS = {
-    "zh": {"error": "错误", "warning": "警告", "info": "提示", "errors": "错误", "warnings": "警告",
-           "infos": "提示", "ok": "通过：没有错误",
-           "not_ok": "未通过", "source": "依据", "none": "没有发现问题。",
-           "normalized": "规范形式（提交时可使用）", "verification": "核验方式",
-           "electronic": "电子核验", "manual": "人工核验", "materials": "备案材料清单",
-           "provided": "已提供", "missing": "缺少", "via": "核验时生成", "optional": "如审核要求再提供",
-           "not_needed": "无需", "deadlines": "时限（~ 为估算）"},
-    "en": {"error": "ERROR", "warning": "WARNING", "info": "INFO", "errors": "errors", "warnings": "warnings",
-           "infos": "notes", "ok": "OK: no errors",
-           "not_ok": "NOT OK", "source": "source", "none": "No findings.",
-           "normalized": "Canonical forms (to use when you submit)", "verification": "Verification",
-           "electronic": "electronic", "manual": "manual", "materials": "Materials to prepare",
-           "provided": "provided", "missing": "MISSING", "via": "made by the verification",
-           "optional": "only if the review asks", "not_needed": "not needed",
-           "deadlines": "Deadlines (~ estimated)"},
-}
 
 
 def cite(source: Mapping[str, Any], titles: Mapping[str, Any] | None = None, lang: str = "en") -> str:
@@ -40,7 +23,7 @@ def cite(source: Mapping[str, Any], titles: Mapping[str, Any] | None = None, lan
 
 def text(report: Report, *, lang: str = "en", name: str | None = None,
          titles: Mapping[str, Any] | None = None) -> str:
-    labels = _LABELS.get(lang, _LABELS["en"])
+    labels = ui("report", lang)
     counts = report.summary()
     head = labels["ok"] if report.ok else labels["not_ok"]
     sep = "，" if lang == "zh" else ", "
@@ -82,7 +65,7 @@ def text(report: Report, *, lang: str = "en", name: str | None = None,
 def materials(report: Report, *, lang: str = "en", name: str | None = None,
               titles: Mapping[str, Any] | None = None) -> str:
     """The checklist for a person: what to prepare, where it goes, and what is still missing."""
-    labels = _LABELS.get(lang, _LABELS["en"])
+    labels = ui("report", lang)
     lines = [f"{name + ': ' if name else ''}{labels['materials']}"]
     if report.verification:
         result = report.verification["result"]
