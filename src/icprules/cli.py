@@ -16,7 +16,7 @@ from typing import TextIO
 
 from . import batch, docs, footer, formats, input_schema, record_number, report_schema
 from .api import check
-from .data import builtin
+from .data import builtin, ui
 from .errors import IcpRulesError
 from .explain import explain
 from .locale import negotiate
@@ -211,22 +211,22 @@ class _NotFound(IcpRulesError):
 
 
 def _explain_number(text: str, lang: str, out: TextIO) -> int:
-    i = 0 if lang == "zh" else 1
     words = builtin().resolve("ui.record_number")
+    t = ui("record_number_labels", lang)
     number = record_number.parse(text)
     row = next(p for p in builtin().resolve("provinces.provinces") if p["code"] == number.province)
     lines = [
         record_number.format(number),
-        f"  {'种类' if i == 0 else 'kind'}: {words['kinds'][number.kind][lang]}",
-        f"  {'省份' if i == 0 else 'province'}: {row['name_zh'] if i == 0 else row['name_en']} ({number.abbr})",
+        f"  {t['kind']}: {words['kinds'][number.kind][lang]}",
+        f"  {t['province']}: {row['name_zh'] if lang == 'zh' else row['name_en']} ({number.abbr})",
     ]
     if number.kind == "police":
-        lines.append(f"  {'受理公安机关地区代码' if i == 0 else 'police region code'}: {number.region}")
+        lines.append(f"  {t['region']}: {number.region}")
     else:
-        lines.append(f"  {'主体备案号' if i == 0 else 'entity number'}: {number.entity_number}")
+        lines.append(f"  {t['entity']}: {number.entity_number}")
     if number.service is not None:
         kind = words["services"][number.service_type or "website"][lang]
-        lines.append(f"  {'服务' if i == 0 else 'service'}: {kind} #{number.service}")
+        lines.append(f"  {t['service']}: {kind} #{number.service}")
     out.write("\n".join(lines) + "\n")
     return 0
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, RuleFileError
-from .yamlio import LoadError, Positions, decode, load_yaml
+from .yamlio import LoadError, decode, load_yaml
 
 BUILTIN_DATA = files("icprules") / "data"
 
@@ -38,8 +38,6 @@ class DataStore:
 
     def __init__(self) -> None:
         self.files: dict[str, dict[str, Any]] = {}
-        self.origin: dict[str, str] = {}
-        self.positions: dict[str, Positions] = {}
 
     @classmethod
     def load(cls, folders: Iterable[Path | Any] = ()) -> DataStore:
@@ -74,8 +72,6 @@ class DataStore:
                 positions.problem("a data file needs 'meta' with 'source' and 'as_of'", ("meta",))
             )
         self.files[name] = value
-        self.origin[name] = file
-        self.positions[name] = positions
 
     def resolve(self, ref: str) -> Any:
         """Value of ``file.key.key``; raises ``KeyError`` with what is missing."""

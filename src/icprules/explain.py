@@ -11,6 +11,7 @@ from typing import Any
 from . import document as _document
 from . import paths
 from .conditions import Env, TraceStep
+from .data import ui
 from .engine import _finding, applies, document_context, items
 from .messages import show
 from .model import Application
@@ -45,27 +46,27 @@ class Explanation:
         return [i.finding for i in self.items if i.finding is not None]
 
     def to_text(self, lang: str = "en") -> str:
-        zh = lang == "zh"
+        t = ui("explain", lang)
         lines = [f"{self.rule} ({self.severity}): {self.title.get(lang, '')}", f"  {self.condition}"]
         if not self.applicable:
-            lines.append(f"  {'不适用' if zh else 'not applicable'}: {self.why_not}")
+            lines.append(f"  {t['not_applicable']}: {self.why_not}")
         elif not self.items:
-            lines.append("  " + ("没有要检查的项目" if zh else "nothing to look at: no item matches `each`"))
+            lines.append(f"  {t['no_items']}")
         for item in self.items:
             lines.append("")
-            lines.append(f"{'项目' if zh else 'item'}: {item.path or '(document)'}")
+            lines.append(f"{t['item']}: {item.path or '(document)'}")
             if item.when:
-                lines.append(f"  when → {_word(item.applies, zh)}")
+                lines.append(f"  when → {t[str(item.applies).lower()]}")
                 lines.extend(_steps(item.when))
             if not item.applies:
-                lines.append("  " + ("条件不满足，规则不适用于此项" if zh else "the rule does not apply to this item"))
+                lines.append(f"  {t['does_not_apply']}")
                 continue
-            lines.append(f"  assert → {_word(bool(item.passed), zh)}")
+            lines.append(f"  assert → {t[str(bool(item.passed)).lower()]}")
             lines.extend(_steps(item.assertion))
             if item.finding is not None:
                 lines.append(f"  ⇒ {item.finding.severity} {item.finding.path}: {item.finding.message.get(lang, '')}")
             else:
-                lines.append("  ⇒ " + ("通过" if zh else "passes"))
+                lines.append(f"  ⇒ {t['passes']}")
         return "\n".join(lines) + "\n"
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,10 +81,6 @@ class Explanation:
                        "assert": steps(i.assertion),
                        "finding": i.finding.to_dict() if i.finding else None} for i in self.items],
         }
-
-
-def _word(value: bool, zh: bool) -> str:
-    return ("是" if value else "否") if zh else ("true" if value else "false")
 
 
 def _steps(trace: list[TraceStep]) -> list[str]:

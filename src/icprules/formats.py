@@ -56,9 +56,6 @@ def text(report: Report, *, lang: str = "en", name: str | None = None,
         lines.append(labels["normalized"])
         for path, value in report.normalized.items():
             lines.append(f"  {path}: {value}")
-    for key, value in report.extra.items():
-        lines.append("")
-        lines.append(f"{key}: {value}")
     return "\n".join(lines) + "\n"
 
 

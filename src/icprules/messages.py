@@ -15,10 +15,6 @@ from typing import Any
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\}")
 
 
-def placeholders(template: str) -> list[str]:
-    return [m.group(1) for m in _PLACEHOLDER.finditer(template)]
-
-
 def show(value: Any) -> str:
     """A value as a person reads it in a message."""
     if isinstance(value, (list, tuple)):

@@ -14,65 +14,32 @@ from functools import lru_cache
 from typing import Any, Final
 
 
-class _Missing:
-    """Sentinel for "no value here" (distinct from an explicit ``null``)."""
+class _Sentinel:
+    """A named singleton; it unpickles to the module-level object of the same name."""
 
-    _instance: _Missing | None = None
+    __slots__ = ("_name", "_shown", "_truthy")
 
-    def __new__(cls) -> _Missing:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    def __init__(self, name: str, shown: str, *, truthy: bool = True) -> None:
+        self._name, self._shown, self._truthy = name, shown, truthy
 
     def __repr__(self) -> str:
-        return "MISSING"
+        return self._shown
 
     def __bool__(self) -> bool:
-        return False
+        return self._truthy
 
     def __reduce__(self) -> str:
-        return "MISSING"
+        return self._name
 
 
-MISSING: Final = _Missing()
+#: "No value here" (distinct from an explicit ``null``).
+MISSING: Final = _Sentinel("MISSING", "MISSING", truthy=False)
+#: ``[*]``: every item of a list.
+ANY: Final = _Sentinel("ANY", "[*]")
+#: ``.*``: every value of a mapping.
+ANY_KEY: Final = _Sentinel("ANY_KEY", "*")
 
-
-class _Any:
-    _instance: _Any | None = None
-
-    def __new__(cls) -> _Any:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "[*]"
-
-    def __reduce__(self) -> str:
-        return "ANY"
-
-
-ANY: Final = _Any()
-
-
-class _AnyKey:
-    _instance: _AnyKey | None = None
-
-    def __new__(cls) -> _AnyKey:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "*"
-
-    def __reduce__(self) -> str:
-        return "ANY_KEY"
-
-
-ANY_KEY: Final = _AnyKey()
-
-Segment = str | int | _Any | _AnyKey
+Segment = str | int | _Sentinel
 Segments = tuple[Segment, ...]
 
 _TOKEN = re.compile(r'\[(\*|\d+)\]|\[("(?:[^"\\]|\\.)*")\]|([^.\[\]"]+)')

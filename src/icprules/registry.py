@@ -15,16 +15,13 @@ failed check out.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .conditions import Env
     from .data import DataStore
 
 Outcome = bool | tuple[bool, dict[str, Any]]
-CheckFunc = Callable[[Any, Any, "Env"], Outcome]
-TransformFunc = Callable[[Any, Any], Any]
 Prepare = Callable[[dict[str, Any], "DataStore"], Any]
 
 
@@ -36,8 +33,6 @@ class Primitive:
     params: dict[str, Any]
     doc: dict[str, str]
     prepare: Prepare | None = None
-    #: Keys of ``params`` whose values may be ``{data: ref}`` references.
-    data_params: tuple[str, ...] = field(default=())
     #: The answer depends on where the item is (``env.item_path``), not only on its value:
     #: results are then cached per position.
     positional: bool = False

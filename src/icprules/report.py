@@ -60,7 +60,6 @@ class Report:
     materials: tuple[Mapping[str, Any], ...] = ()
     #: Deadlines from the submission date: provider review, SMS window, authority review...
     deadlines: tuple[Mapping[str, Any], ...] = ()
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -94,8 +93,6 @@ class Report:
             "deadlines": _jsonable(list(self.deadlines)),
             "normalized": _jsonable(self.normalized),
         }
-        for key, value in self.extra.items():
-            out[key] = _jsonable(value)
         return out
 
     def to_json(self, **kwargs: Any) -> str:

@@ -16,15 +16,6 @@ from typing import Any
 import chinese_calendar
 
 
-def calendar_covers(day: dt.date) -> bool:
-    """Whether the official holiday data covers this date's year."""
-    try:
-        chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return False
-    return True
-
-
 @lru_cache(maxsize=4096)
 def is_workday(day: dt.date) -> tuple[bool, bool]:
     """(is a working day, from official data) — Monday to Friday when the year is not covered.

@@ -201,24 +201,8 @@ def load_json(text: str, file: str | None = None) -> tuple[Any, Positions]:
         raise LoadError(Problem(f"not valid JSON: {exc}", file=file)) from None
     except RecursionError:
         raise LoadError(Problem(f"nested deeper than {MAX_DEPTH} levels", file=file)) from None
-    _check_depth(value, file)
+    # Depth, size and length bounds are checked once for every document, in document.from_data.
     return value, Positions(file)
-
-
-def _check_depth(value: Any, file: str | None) -> None:
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    count = 0
-    while stack:
-        item, depth = stack.pop()
-        count += 1
-        if depth > MAX_DEPTH:
-            raise LoadError(Problem(f"nested deeper than {MAX_DEPTH} levels", file=file))
-        if count > MAX_VALUES:
-            raise LoadError(Problem(f"document has more than {MAX_VALUES} values", file=file))
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
 
 
 def load_text(text: str, file: str | None = None) -> tuple[Any, Positions]:
