@@ -84,6 +84,12 @@ def test_control_characters_are_a_document_error() -> None:
     _refused("format: icprules/application/v1\nentity: {name: \x07}\n", "not valid YAML")
 
 
+def test_a_nul_byte_is_text_not_a_path() -> None:
+    # Found by hypothesis: "\x00" was taken for a file name and open() raised ValueError.
+    _refused("\x00", "not valid YAML")
+    _refused(Path("a\x00b.yaml"), "cannot read file")
+
+
 def test_yaml_tags_cannot_build_objects() -> None:
     _refused("format: icprules/application/v1\nentity: !!python/object/apply:os.system [echo pwned]\n", "not allowed")
     _refused("format: !!python/name:os.system ''\nentity: {}\n", "not valid YAML")

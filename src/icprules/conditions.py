@@ -340,11 +340,13 @@ class Check(Node):
         value = item if self.operand is None else self.operand.resolve(env, item)
         if is_empty(value):
             return True
-        try:
-            key: Any = (self.name, value, self.params_key, env.item_path if self.positional else None)
+        key: Any = None
+        hit = MISSING
+        if not self.positional and value.__class__ is str:
+            # Only text is cached: mappings and lists are not hashable, and an answer that depends
+            # on the position is asked once per position anyway.
+            key = (self.name, value, self.params_key)
             hit = env.cache.get(key, MISSING)
-        except TypeError:  # unhashable value (a list or mapping): do not cache
-            key, hit = None, MISSING
         if hit is MISSING:
             outcome = CHECKS[self.name].func(value, self.params, env)
             hit = outcome if isinstance(outcome, tuple) else (bool(outcome), {})

@@ -168,8 +168,9 @@ def read(source: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
         path = Path(source)
         try:
             raw = path.read_bytes()
-        except OSError as exc:
-            raise DocumentError(Problem(f"cannot read file: {exc.strerror or exc}", file=str(path))) from None
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in a PathLike's name
+            raise DocumentError(Problem(f"cannot read file: {getattr(exc, 'strerror', None) or exc}",
+                                          file=str(path))) from None
         file = str(path)
         try:
             parsed, positions = load_text(decode(raw, file), file)
@@ -187,8 +188,8 @@ def read(source: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
 
 def _looks_like_path(text: str) -> bool:
     """A one-line string that names a file, or that cannot be a document anyway."""
-    if "\n" in text or len(text) > 4096 or not text.strip():
-        return False
+    if "\n" in text or "\x00" in text or len(text) > 4096 or not text.strip():
+        return False  # a NUL cannot be in a path (open() raises ValueError), so this is text
     try:
         if Path(text).is_file():
             return True

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from . import paths
+from . import closures, paths
 from .conditions import Env, TraceStep
 from .document import Document
 from .messages import render
@@ -68,6 +68,28 @@ def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
             yield path, value
 
 
+class Plan:
+    """A rule ready to run untraced: its conditions as closures (see :mod:`icprules.closures`)."""
+
+    __slots__ = ("rule", "test", "when")
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.when = None if rule.when is None else closures.test(rule.when)
+        self.test = closures.test(rule.assert_)
+
+
+def plans(ruleset: RuleSet, operation: str | None, provider: str | None, types: frozenset[str]) -> tuple[Plan, ...]:
+    """The plans of the rules that apply in this context, built once per context and process."""
+    context = (operation, provider, types)
+    selected: tuple[Plan, ...] | None = ruleset.applicable.get(context)
+    if selected is None:
+        selected = tuple(Plan(r) for r in ruleset.rules if applies(r, operation, provider, types))
+        if len(ruleset.applicable) < 256:
+            ruleset.applicable[context] = selected
+    return selected
+
+
 def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date,
              only: str | None = None, trace: list[TraceStep] | None = None) -> list[Finding]:
     root = doc.data
@@ -76,21 +98,20 @@ def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date,
               reasons=ruleset.data.files.get("reasons", {}).get("reasons", {}))
     findings: list[Finding] = []
     expanded: Expansions = {}
-    context = (operation, provider, types)
-    selected = ruleset.applicable.get(context)
-    if selected is None:
-        selected = tuple(r for r in ruleset.rules if applies(r, operation, provider, types))
-        if len(ruleset.applicable) < 256:
-            ruleset.applicable[context] = selected
-    for rule in selected:
+    untraced = trace is None
+    for plan in plans(ruleset, operation, provider, types):
+        rule = plan.rule
         if only is not None and rule.id != only:
             continue
-        for item_path, item in items(rule, root, expanded):
-            env.params = {}
+        when, test = (plan.when, plan.test) if untraced else (
+            None if rule.when is None else rule.when.test, rule.assert_.test)
+        for item_path, item in (((), root),) if not rule.each else items(rule, root, expanded):
+            if env.params:
+                env.params = {}
             env.item_path = item_path
-            if rule.when is not None and not rule.when.test(env, item):
+            if when is not None and not when(env, item):
                 continue
-            if rule.assert_.test(env, item):
+            if test(env, item):
                 continue
             findings.append(_finding(rule, env, item_path, item, doc.line_of((*item_path, *rule.path))))
     findings.sort(key=Finding.sort_key)

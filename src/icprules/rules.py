@@ -141,8 +141,13 @@ class RuleSet:
     materials: tuple[Material, ...] = ()
     #: The pack that defines each fact and decision (for the reference).
     defined_in: dict[str, str] = field(default_factory=dict)
-    #: Rules that apply, by (operation, provider, service types): documents repeat these contexts.
-    applicable: dict[tuple[Any, ...], tuple[Rule, ...]] = field(default_factory=dict, repr=False)
+    #: The evaluation plans of the rules that apply, by (operation, provider, service types):
+    #: documents repeat these contexts. Plans hold closures, so they are built per process.
+    applicable: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Closures do not pickle; a worker process rebuilds its plans on first use.
+        return {**self.__dict__, "applicable": {}}
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:

@@ -28,9 +28,10 @@ def is_workday(day: dt.date) -> tuple[bool, bool]:
         return day.weekday() < 5, False
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(start: dt.date, days: int) -> tuple[dt.date, bool]:
     """The date ``days`` working days after ``start`` (which does not count), and whether the
-    official calendar covered every day counted."""
+    official calendar covered every day counted. Memoised: most filings start on the same few days."""
     day, counted, official = start, 0, True
     while counted < days:
         day += dt.timedelta(days=1)

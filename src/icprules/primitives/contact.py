@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -25,12 +26,46 @@ def parse_phone(value: str, region: str = "CN") -> phonenumbers.PhoneNumber | No
         return None
 
 
-def normalise_phone(value: str, region: str = "CN") -> str | None:
-    """E.164 form of a number, or None when it cannot be parsed. Idempotent on its output."""
-    number = parse_phone(value, region)
+@dataclass(frozen=True)
+class PhoneFacts:
+    """What the rules and the masker ask of one number, worked out once."""
+
+    valid: bool
+    region: str | None
+    kind: int  # a phonenumbers.PhoneNumberType
+    e164: str
+    national: str | None  # MIIT's form; None unless a valid Chinese number
+
+
+@lru_cache(maxsize=1024)
+def phone_facts(value: str, region: str = "CN") -> PhoneFacts | None:
+    """Facts of a number, or None when it does not parse.
+
+    Memoised, and computed together: phonenumbers works out a number's type again inside
+    ``is_valid_number`` and each format call, which made phones the costliest field to check.
+    """
+    number = parse_phone(value, region) if len(value) <= 40 else None
     if number is None:
         return None
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    kind = phonenumbers.number_type(number)
+    valid = kind != phonenumbers.PhoneNumberType.UNKNOWN and phonenumbers.is_valid_number(number)
+    found_region = phonenumbers.region_code_for_number(number) if valid else None
+    national = None
+    if valid and found_region == "CN":
+        if kind == phonenumbers.PhoneNumberType.MOBILE:
+            national = str(phonenumbers.national_significant_number(number))
+        else:
+            text = str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+            area, _, rest = text.partition(" ")
+            national = f"{area}-{rest.replace(' ', '')}" if rest else area
+    e164 = str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return PhoneFacts(valid, found_region, kind, e164, national)
+
+
+def normalise_phone(value: str, region: str = "CN") -> str | None:
+    """E.164 form of a number, or None when it cannot be parsed. Idempotent on its output."""
+    facts = phone_facts(value, region)
+    return None if facts is None else facts.e164
 
 
 @check(
@@ -43,19 +78,15 @@ def normalise_phone(value: str, region: str = "CN") -> str | None:
 )
 def _phone(value: Any, params: Any, _env: Env) -> Any:
     region = params.get("region", "CN")
-    if not isinstance(value, str) or len(value) > 40:
+    if not isinstance(value, str):
         return False
-    number = parse_phone(value, region)
-    if number is None:
-        return False
-    if not phonenumbers.is_valid_number(number):
-        return False
-    if phonenumbers.region_code_for_number(number) != region:
+    facts = phone_facts(value, region)
+    if facts is None or not facts.valid or facts.region != region:
         return False
     kinds = params.get("kinds")
     if kinds:
         allowed = set().union(*(_KINDS[k] for k in kinds))
-        if phonenumbers.number_type(number) not in allowed:
+        if facts.kind not in allowed:
             return False
     return True
 
@@ -70,16 +101,8 @@ def _phone_e164(value: Any, _params: Any) -> Any:
 
 def national_phone(value: str) -> str | None:
     """The form MIIT's form takes: 11 digits for a mobile, ``area-number`` for a fixed line."""
-    number = parse_phone(value, "CN") if len(value) <= 40 else None
-    if number is None:
-        return None
-    if not phonenumbers.is_valid_number(number) or phonenumbers.region_code_for_number(number) != "CN":
-        return None
-    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE:
-        return str(phonenumbers.national_significant_number(number))
-    text = str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
-    area, _, rest = text.partition(" ")
-    return f"{area}-{rest.replace(' ', '')}" if rest else area
+    facts = phone_facts(value, "CN")
+    return None if facts is None else facts.national
 
 
 @transform("phone_national", doc={"zh": "中国电话号码的规范形式：手机11位，固话“区号-号码”",

@@ -36,15 +36,15 @@ def _known_paths(schema: dict[str, Any]) -> frozenset[str]:
 def _prepare(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
     from ..input_schema import input_schema
 
-    return {"known": _known_paths(input_schema(data))}
+    # As segment tuples, so an item's path is looked up without formatting it as text.
+    return {"known": frozenset(paths.parse(p) for p in _known_paths(input_schema(data)))}
 
 
 @check("known_field", prepare=_prepare, positional=True,
        doc={"zh": "该字段是 v1 输入格式定义的字段（拼错的字段名会被保留但不会被使用）",
             "en": "the field is one the v1 input format defines (a misspelt key is kept but never used)"})
 def _known_field(_value: Any, params: Any, env: Env) -> Any:
-    pattern = paths.format_path(tuple(paths.ANY if isinstance(s, int) else s for s in env.item_path))
-    return pattern in params["known"]
+    return tuple([paths.ANY if s.__class__ is int else s for s in env.item_path]) in params["known"]
 
 
 @check("known_key", positional=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from ..conditions import Env
@@ -21,7 +22,8 @@ def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
-def compact(text: str) -> tuple[str, list[bool]]:
+@lru_cache(maxsize=4096)
+def compact(text: str) -> tuple[str, tuple[bool, ...]]:
     """The folded letters and digits of a name, and where a word starts in it.
 
     Separators (spaces, punctuation, symbols, zero-width characters) are dropped so that
@@ -45,7 +47,8 @@ def compact(text: str) -> tuple[str, list[bool]]:
             start = False
         pending = False
         prev = ch
-    return "".join(out), starts
+    # Memoised (several rules read the same name), so the result is immutable.
+    return "".join(out), tuple(starts)
 
 
 def needles(terms: Iterable[str]) -> tuple[tuple[str, str, bool], ...]:
