@@ -164,6 +164,7 @@ def record_primitive_calls(rules: icprules.RuleSet, docs: list[Any]) -> list[lis
                 return _f(*args)
 
             table[name] = registry.Primitive(spec.name, spec.kind, wrapped, spec.params, spec.doc, spec.prepare)
+    rules.applicable.clear()  # evaluation plans bind the primitives when built: rebuild them wrapped
     per_doc = []
     try:
         for doc in docs:
@@ -174,6 +175,7 @@ def record_primitive_calls(rules: icprules.RuleSet, docs: list[Any]) -> list[lis
         for table in (registry.CHECKS, registry.TRANSFORMS):
             for name in list(table):
                 table[name] = originals[(id(table), name)]
+        rules.applicable.clear()
     return per_doc
 
 

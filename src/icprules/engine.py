@@ -12,7 +12,7 @@ from .document import Document
 from .messages import render
 from .paths import MISSING
 from .report import Finding
-from .rules import Rule, RuleSet
+from .rules import Material, Rule, RuleSet
 
 
 def document_context(ruleset: RuleSet, data: dict[str, Any]) -> tuple[str | None, str | None, frozenset[str]]:
@@ -41,31 +41,35 @@ Expansions = dict[paths.Segments, list[tuple[paths.Segments, Any]]]
 
 
 def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
-          ) -> Iterator[tuple[paths.Segments, Any]]:
+          ) -> list[tuple[paths.Segments, Any]]:
     """The (path, value) pairs a rule looks at: the root, or each match of ``each``.
 
     ``expanded`` caches pattern expansions for one document: many rules share a pattern.
     """
     if not rule.each:
-        yield (), root
-        return
+        return [((), root)]
     found = root.get("services")
     services: list[Any] = found if isinstance(found, list) else []
+    out: list[tuple[paths.Segments, Any]] = []
     for segs, _absolute, _text in rule.each:
         if expanded is None:
-            matches = list(paths.expand(root, segs))
+            matches = paths.expand(root, segs)
         else:
             cached = expanded.get(segs)
             if cached is None:
-                cached = expanded[segs] = list(paths.expand(root, segs))
+                cached = expanded[segs] = paths.expand(root, segs)
             matches = cached
+        if rule.services is None:
+            out.extend(matches)
+            continue
         for path, value in matches:
-            if rule.services is not None and len(path) >= 2 and path[0] == "services":
+            if len(path) >= 2 and path[0] == "services":
                 index = path[1]
                 service = services[index] if isinstance(index, int) and index < len(services) else None
                 if not isinstance(service, dict) or service.get("type") not in rule.services:
                     continue
-            yield path, value
+            out.append((path, value))
+    return out
 
 
 class Plan:
@@ -105,7 +109,7 @@ def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date,
             continue
         when, test = (plan.when, plan.test) if untraced else (
             None if rule.when is None else rule.when.test, rule.assert_.test)
-        for item_path, item in (((), root),) if not rule.each else items(rule, root, expanded):
+        for item_path, item in items(rule, root, expanded) if rule.each else (((), root),):
             if env.params:
                 env.params = {}
             env.item_path = item_path
@@ -143,38 +147,53 @@ def decide(ruleset: RuleSet, env: Env, name: str) -> dict[str, Any] | None:
     }
 
 
+class MaterialPlan:
+    """A material ready to list untraced: its conditions as closures, its fixed parts prepared."""
+
+    __slots__ = ("material", "needed", "provided", "rule", "scope", "source", "via")
+
+    def __init__(self, material: Material) -> None:
+        self.material = material
+        self.rule = rule = material.rule
+        self.needed = None if material.needed is None else closures.test(material.needed)
+        self.via = None if material.via is None else closures.test(material.via)
+        self.provided = closures.test(rule.assert_)
+        self.source = [dict(s) for s in rule.source]
+        self.scope = "entity" if rule.path[:1] == ("entity",) else "application"
+
+
 def checklist(ruleset: RuleSet, env: Env) -> list[dict[str, Any]]:
     """Every material the application needs, in rule-pack order, with whether it is provided."""
     root = env.root
     operation, provider, types = document_context(ruleset, root)
+    context = ("materials", operation, provider, types)
+    selected: tuple[MaterialPlan, ...] | None = ruleset.applicable.get(context)
+    if selected is None:
+        selected = tuple(MaterialPlan(m) for m in ruleset.materials if applies(m.rule, operation, provider, types))
+        if len(ruleset.applicable) < 256:
+            ruleset.applicable[context] = selected
     out: list[dict[str, Any]] = []
-    for material in ruleset.materials:
-        rule = material.rule
-        if not applies(rule, operation, provider, types):
-            continue
-        for item_path, item in items(rule, root):
+    for plan in selected:
+        material, rule = plan.material, plan.rule
+        for item_path, item in items(rule, root) if rule.each else (((), root),):
             env.item_path = item_path
             env.params = {}
-            if material.needed is not None and not material.needed.test(env, item):
+            if plan.needed is not None and not plan.needed(env, item):
                 continue
-            via = material.via is not None and material.via.test(env, item)
-            provided = rule.assert_.test(env, item)
+            via = plan.via is not None and plan.via(env, item)
+            provided = plan.provided(env, item)
             params = {"value": item if isinstance(item, str) else "", **_params(rule.params, env, item)}
-            if item_path:
-                scope = paths.format_path(item_path[:2])  # services[i]
-            else:
-                scope = "entity" if rule.path[:1] == ("entity",) else "application"
             out.append({
                 "id": material.id,
                 "name": dict(material.name),
-                "scope": scope,
+                "scope": paths.format_path(item_path[:2]) if item_path else plan.scope,  # services[i]
                 "path": paths.format_path((*item_path, *rule.path)),
                 "level": material.level,
                 "required": material.level == "required" and not via,
                 "provided": provided,
                 "via_verification": via,
                 "reason": {lang: render(text, params) for lang, text in material.reason.items()},
-                "source": [dict(s) for s in rule.source],
+                "source": [dict(s) for s in plan.source],
                 **({"spec": material.spec} if material.spec else {}),
             })
     return out

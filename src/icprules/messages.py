@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\}")
@@ -17,6 +18,8 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\}")
 
 def show(value: Any) -> str:
     """A value as a person reads it in a message."""
+    if value.__class__ is str:
+        return value  # type: ignore[no-any-return]
     if isinstance(value, (list, tuple)):
         return ", ".join(show(v) for v in value)
     if isinstance(value, dt.date):
@@ -29,14 +32,37 @@ def show(value: Any) -> str:
 
 
 def render(template: str, params: Mapping[str, Any]) -> str:
-    def sub(m: re.Match[str]) -> str:
-        parts = m.group(1).split(".")
+    out: list[str] = []
+    for text, keys in _pieces(template):
+        if keys is None:
+            out.append(text)
+            continue
         value: Any = params
-        for part in parts:
-            if isinstance(value, Mapping) and part in value:
-                value = value[part]
+        for key in keys:
+            if (value.__class__ is dict or isinstance(value, Mapping)) and key in value:
+                value = value[key]
             else:
-                return m.group(0)
-        return show(value)
+                out.append(text)  # unknown: left as written
+                break
+        else:
+            out.append(show(value))
+    return "".join(out)
 
-    return _PLACEHOLDER.sub(sub, template)
+
+@lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+    """A template split once into literal text and placeholders (their text and key path).
+
+    Templates come from the rule packs and data, so there are a few hundred; every finding
+    renders one per language.
+    """
+    pieces: list[tuple[str, tuple[str, ...] | None]] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(template):
+        if m.start() > pos:
+            pieces.append((template[pos:m.start()], None))
+        pieces.append((m.group(0), tuple(m.group(1).split("."))))
+        pos = m.end()
+    if pos < len(template):
+        pieces.append((template[pos:], None))
+    return tuple(pieces)

@@ -85,6 +85,12 @@ def parse(text: str) -> Segments:
 
 
 def format_path(segments: Sequence[Segment]) -> str:
+    return _format_path(tuple(segments))
+
+
+@lru_cache(maxsize=8192)
+def _format_path(segments: Segments) -> str:
+    # Memoised: the same few hundred paths are formatted for every document.
     out = ""
     for seg in segments:
         if isinstance(seg, str) and (seg == "*" or not _BARE_KEY.match(seg)):
@@ -123,29 +129,38 @@ def get(value: Any, segments: Segments) -> Any:
     return value
 
 
-def expand(value: Any, segments: Segments, prefix: Segments = ()) -> Iterator[tuple[Segments, Any]]:
+def expand(value: Any, segments: Segments) -> list[tuple[Segments, Any]]:
     """Every (concrete path, value) matching a pattern, in document order.
 
-    Missing steps and explicit nulls yield nothing.
+    Missing steps and explicit nulls yield nothing. Breadth-first over a list rather than
+    recursive generators: rules expand patterns for every document, and this is several
+    times cheaper.
     """
-    if not segments:
-        if value is not None and value is not MISSING:
-            yield prefix, value
-        return
-    head, rest = segments[0], segments[1:]
-    if head is ANY_KEY:
-        if isinstance(value, Mapping):
-            for key, item in value.items():
-                yield from expand(item, rest, (*prefix, str(key)))
-        return
-    if head is ANY:
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from expand(item, rest, (*prefix, i))
-        return
-    child = get(value, (head,))
-    if child is not MISSING:
-        yield from expand(child, rest, (*prefix, head))
+    current: list[tuple[Segments, Any]] = [((), value)]
+    for seg in segments:
+        found: list[tuple[Segments, Any]] = []
+        if seg is ANY:
+            for prefix, node in current:
+                if isinstance(node, list):
+                    found.extend(((*prefix, i), item) for i, item in enumerate(node))
+        elif seg is ANY_KEY:
+            for prefix, node in current:
+                if isinstance(node, Mapping):
+                    found.extend(((*prefix, str(key)), item) for key, item in node.items())
+        elif seg.__class__ is str:
+            for prefix, node in current:
+                if node.__class__ is dict or isinstance(node, Mapping):
+                    child = node.get(seg, MISSING)
+                    if child is not MISSING:
+                        found.append(((*prefix, seg), child))
+        else:  # an index
+            for prefix, node in current:
+                if isinstance(node, list) and seg < len(node):  # type: ignore[operator]
+                    found.append(((*prefix, seg), node[seg]))  # type: ignore[index]
+        if not found:
+            return found
+        current = found
+    return [pair for pair in current if pair[1] is not None and pair[1] is not MISSING]
 
 
 def sort_key(segments: Segments) -> tuple[tuple[int, Any], ...]:

@@ -16,7 +16,7 @@ from typing import Any
 from . import paths
 from .data import DataStore
 from .primitives.contact import national_phone, normalise_phone
-from .report import Report
+from .report import Finding, Report
 
 
 def _mask(text: str, kind: str, masks: Mapping[str, Any]) -> str:
@@ -98,11 +98,15 @@ def mask_report(report: Report, masker: Masker) -> Report:
     """The report with every personal value masked."""
     if masker.empty:
         return report
-    findings = tuple(
-        dataclasses.replace(f, message={k: masker.text(v) for k, v in f.message.items()},
-                            value=masker.value(f.value))
-        for f in report.findings
-    )
+    findings = tuple(_mask_finding(f, masker) for f in report.findings)
     # Materials, deadlines and the verification reason are built from data and the entity's
     # name, never from personal fields, so only findings and canonical forms are masked.
     return dataclasses.replace(report, findings=findings, normalized=masker.value(dict(report.normalized)))
+
+
+def _mask_finding(finding: Finding, masker: Masker) -> Finding:
+    message = {lang: masker.text(text) for lang, text in finding.message.items()}
+    value = masker.value(finding.value)
+    if message == finding.message and value == finding.value:
+        return finding  # most findings hold nothing personal: keep the object
+    return Finding(finding.rule, finding.severity, finding.path, message, finding.source, value, finding.line)
