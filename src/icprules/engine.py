@@ -45,20 +45,25 @@ def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
     """The (path, value) pairs a rule looks at: the root, or each match of ``each``.
 
     ``expanded`` caches pattern expansions for one document: many rules share a pattern.
+    The list returned may be that cache: callers must not change it.
     """
     if not rule.each:
         return [((), root)]
-    found = root.get("services")
-    services: list[Any] = found if isinstance(found, list) else []
+    if expanded is None:
+        expanded = {}
+    if len(rule.patterns) == 1 and rule.services is None:
+        segs = rule.patterns[0]
+        found = expanded.get(segs)
+        if found is None:
+            found = expanded[segs] = paths.expand(root, segs)
+        return found
+    listed = root.get("services")
+    services: list[Any] = listed if isinstance(listed, list) else []
     out: list[tuple[paths.Segments, Any]] = []
-    for segs, _absolute, _text in rule.each:
-        if expanded is None:
-            matches = paths.expand(root, segs)
-        else:
-            cached = expanded.get(segs)
-            if cached is None:
-                cached = expanded[segs] = paths.expand(root, segs)
-            matches = cached
+    for segs in rule.patterns:
+        matches = expanded.get(segs)
+        if matches is None:
+            matches = expanded[segs] = paths.expand(root, segs)
         if rule.services is None:
             out.extend(matches)
             continue
@@ -219,14 +224,15 @@ def _finding(rule: Rule, env: Env, item_path: paths.Segments, item: Any, line: i
     for name, operand in rule.params:
         resolved = operand.resolve(env, item)
         params[name] = "" if resolved is MISSING else resolved
-    params.update(env.params)
-    reasons = env.reasons
+    if env.params:
+        params.update(env.params)
     code = params.get("why")
+    wording = env.reasons.get(code) if code.__class__ is str else None
     message = {}
     for lang, text in rule.message.items():
-        local = params
-        if isinstance(code, str) and code in reasons:
+        if wording is None:
+            message[lang] = render(text, params)
+        else:
             # A check's reason is a code; each language gets its own wording, with the check's params.
-            local = {**params, "why": render(reasons[code].get(lang, code), params)}
-        message[lang] = render(text, local)
+            message[lang] = render(text, {**params, "why": render(wording.get(lang, code), params)})
     return Finding(rule.id, rule.severity, full_path, message, rule.source, observed, line)

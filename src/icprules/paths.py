@@ -168,6 +168,7 @@ def sort_key(segments: Segments) -> tuple[tuple[int, Any], ...]:
     return tuple((1, s) if isinstance(s, int) else (0, str(s)) for s in segments)
 
 
+@lru_cache(maxsize=8192)
 def sort_key_text(path: str) -> tuple[tuple[int, Any], ...]:
     try:
         return sort_key(parse(path))

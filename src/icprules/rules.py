@@ -55,8 +55,11 @@ class Rule:
     origin: str | None = None
     #: True when every ``each`` pattern walks services (the engine then filters by service type).
     per_service: bool = field(init=False, default=False, compare=False)
+    #: The segments of each ``each`` pattern.
+    patterns: tuple[paths.Segments, ...] = field(init=False, default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "patterns", tuple(segs for segs, _, _ in self.each))
         object.__setattr__(self, "per_service", bool(self.each) and all(
             len(segs) >= 2 and segs[0] == "services" and segs[1] is paths.ANY for segs, _, _ in self.each))
 
