@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from icprules.data import BUILTIN_DATA
 from icprules.rule_schema import schema_text
 
 SCHEMA_FILE = Path(icprules.__file__).parent / "schema" / "rule-file.schema.json"
+ROOT = Path(__file__).resolve().parents[1]
 
 GOOD_RULE = """\
 format: icprules/rules/v1
@@ -97,6 +100,33 @@ def test_a_data_change_changes_the_outcome_without_code(tmp_path: Path, website:
     (data_dir / "providers.yaml").write_text(edited, encoding="utf-8")
     report = run(website, rules=icprules.load_rules(data=[data_dir]))
     assert [f.rule for f in report.errors] == ["eligibility.province-supported"]
+
+
+def test_committed_pack_digests_are_current() -> None:
+    from icprules.rules import VALIDATED, validated_digests
+
+    committed = json.loads(VALIDATED.read_text(encoding="utf-8"))
+    assert committed == validated_digests(), (
+        "the shipped packs or the rule-file schema changed; once the test above passes, regenerate with: "
+        "icprules rule-schema --digests > src/icprules/schema/validated-packs.json"
+    )
+
+
+def test_a_shipped_pack_changed_in_place_is_validated_again() -> None:
+    from icprules.rules import BUILTIN_RULES, validated_before
+
+    raw = (BUILTIN_RULES / "people.yaml").read_bytes()
+    assert validated_before("people.yaml", raw)
+    assert not validated_before("people.yaml", raw.replace(b"severity: error", b"severity: fatal", 1))
+    assert not validated_before("new-pack.yaml", raw), "only the shipped names are known"
+
+
+def test_checking_with_the_builtin_rules_does_not_import_jsonschema() -> None:
+    # The cold start of `icprules check` depends on it (bench/README.md).
+    code = ("import sys, icprules; icprules.check('examples/website-application.yaml', today='2026-11-23'); "
+            "print('jsonschema' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False", done.stderr
 
 
 def test_rule_set_pickles_and_gives_the_same_findings(website: dict[str, Any]) -> None:

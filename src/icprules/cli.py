@@ -22,7 +22,7 @@ from .explain import explain
 from .locale import negotiate
 from .report import Report
 from .rule_schema import schema_text
-from .rules import RuleSet, load_rules
+from .rules import RuleSet, load_rules, validated_digests
 
 
 def _date(text: str) -> dt.date:
@@ -95,7 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("schema", help="print the JSON Schema of the v1 application (or of a report)")
     sc.add_argument("--report", action="store_true", help="the schema of a report instead")
 
-    sub.add_parser("rule-schema", help="print the JSON Schema of rule pack files")
+    rs = sub.add_parser("rule-schema", help="print the JSON Schema of rule pack files")
+    rs.add_argument("--digests", action="store_true",
+                    help="print instead the digests of the shipped packs (schema/validated-packs.json)")
     return p
 
 
@@ -109,7 +111,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     args = _parser().parse_args(argv)
     try:
         if args.command == "rule-schema":
-            out.write(schema_text())
+            if args.digests:
+                out.write(json.dumps(validated_digests(), indent=2, sort_keys=True) + "\n")
+            else:
+                out.write(schema_text())
             return 0
         if args.command == "schema":
             out.write(report_schema.schema_text() if args.report else input_schema.schema_text())

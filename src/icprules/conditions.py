@@ -341,7 +341,7 @@ class Check(Node):
         if is_empty(value):
             return True
         key: Any = None
-        hit = MISSING
+        hit: Any = MISSING
         if not self.positional and value.__class__ is str:
             # Only text is cached: mappings and lists are not hashable, and an answer that depends
             # on the position is asked once per position anyway.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 from . import closures, paths
@@ -227,12 +226,12 @@ def _finding(rule: Rule, env: Env, item_path: paths.Segments, item: Any, line: i
     if env.params:
         params.update(env.params)
     code = params.get("why")
-    wording = env.reasons.get(code) if code.__class__ is str else None
+    wording = env.reasons.get(code) if isinstance(code, str) else None
     message = {}
     for lang, text in rule.message.items():
         if wording is None:
             message[lang] = render(text, params)
         else:
             # A check's reason is a code; each language gets its own wording, with the check's params.
-            message[lang] = render(text, {**params, "why": render(wording.get(lang, code), params)})
+            message[lang] = render(text, {**params, "why": render(wording.get(lang, str(code)), params)})
     return Finding(rule.id, rule.severity, full_path, message, rule.source, observed, line)

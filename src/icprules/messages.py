@@ -19,7 +19,7 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\}")
 def show(value: Any) -> str:
     """A value as a person reads it in a message."""
     if value.__class__ is str:
-        return value  # type: ignore[no-any-return]
+        return value
     if isinstance(value, (list, tuple)):
         return ", ".join(show(v) for v in value)
     if isinstance(value, dt.date):

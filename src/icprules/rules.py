@@ -10,14 +10,14 @@ checks, citation documents) and compile the conditions.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from . import paths
 from .conditions import CompileError, Compiler, Fact, Node, Operand
@@ -27,7 +27,13 @@ from .registry import load_builtins
 from .rule_schema import rule_file_schema
 from .yamlio import LoadError, Positions, decode, load_yaml
 
+if TYPE_CHECKING:
+    import jsonschema
+
 BUILTIN_RULES = files("icprules") / "rules"
+#: Digests of the shipped packs as the test suite last validated them, with the rule-file schema.
+VALIDATED = files("icprules") / "schema" / "validated-packs.json"
+RULE_FILE_SCHEMA = files("icprules") / "schema" / "rule-file.schema.json"
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {name: i for i, name in enumerate(SEVERITIES)}
 
@@ -180,15 +186,18 @@ def _pack_files(location: str | os.PathLike[str] | Any) -> list[Any]:
     raise RuleFileError(Problem("rule pack file or folder does not exist", file=str(location)))
 
 
-def _read_pack(path: Any, validator: jsonschema.Draft202012Validator, *, trusted: bool = False) -> _RawPack:
+def _read_pack(path: Any, validator: _Validator, *, trusted: bool = False) -> _RawPack:
     origin = str(path)
     try:
-        value, positions = load_yaml(decode(path.read_bytes(), origin), origin, trusted=trusted)
+        raw = path.read_bytes()
+        value, positions = load_yaml(decode(raw, origin), origin, trusted=trusted)
     except LoadError as exc:
         raise RuleFileError(exc.problem) from None
     except OSError as exc:
         raise RuleFileError(Problem(f"cannot read: {exc}", file=origin)) from None
-    errors = sorted(validator.iter_errors(value), key=lambda e: (len(e.absolute_path), e.message))
+    if trusted and validated_before(path.name, raw):
+        return _RawPack(value, positions, origin)
+    errors = sorted(validator.get().iter_errors(value), key=lambda e: (len(e.absolute_path), e.message))
     if errors:
         problems = []
         for err in _leaf_errors(errors)[:10]:
@@ -197,8 +206,60 @@ def _read_pack(path: Any, validator: jsonschema.Draft202012Validator, *, trusted
     return _RawPack(value, positions, origin)
 
 
+class _Validator:
+    """The rule-file schema validator, built (and jsonschema imported) only when a pack needs it."""
+
+    def __init__(self) -> None:
+        self._validator: jsonschema.Draft202012Validator | None = None
+
+    def get(self) -> jsonschema.Draft202012Validator:
+        if self._validator is None:
+            import jsonschema
+
+            self._validator = jsonschema.Draft202012Validator(rule_file_schema())
+        return self._validator
+
+
+def _digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def validated_digests() -> dict[str, Any]:
+    """What ``schema/validated-packs.json`` should hold: a digest of each shipped pack with the schema.
+
+    ``tests/test_rules_load.py`` validates every shipped pack against the schema and keeps this
+    file current, so loading the unchanged packs can skip a validation that cannot fail (about
+    100 ms, and the import of jsonschema). A pack edited in place no longer matches its digest
+    and is validated as any other.
+    """
+    schema = RULE_FILE_SCHEMA.read_bytes()
+    packs = {p.name: _digest(schema, p.read_bytes()) for p in _pack_files(BUILTIN_RULES)}
+    return {"note": "generated: icprules rule-schema --digests; see icprules.rules.validated_digests",
+            "packs": packs}
+
+
+def validated_before(name: str, raw: bytes) -> bool:
+    """Whether these bytes of a shipped pack are the ones the test suite validated."""
+    global _VALIDATED
+    if _VALIDATED is None:
+        try:
+            _VALIDATED = (json.loads(VALIDATED.read_bytes()).get("packs", {}), RULE_FILE_SCHEMA.read_bytes())
+        except (OSError, ValueError):
+            _VALIDATED = ({}, b"")
+    packs, schema = _VALIDATED
+    return bool(packs.get(name)) and packs.get(name) == _digest(schema, raw)
+
+
+_VALIDATED: tuple[dict[str, str], bytes] | None = None
+
+
 def _leaf_errors(errors: list[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:
     # if/then branches make errors precise already; keep the deepest of each branch.
+    import jsonschema
+
     out: list[jsonschema.ValidationError] = []
     for err in errors:
         best = jsonschema.exceptions.best_match([err])
@@ -224,7 +285,7 @@ def load_rules(*locations: str | os.PathLike[str], builtin: bool = True,
     """
     load_builtins()
     store = DataStore.load([Path(d) for d in data])
-    validator = jsonschema.Draft202012Validator(rule_file_schema())
+    validator = _Validator()
     raw: list[_RawPack] = []
     if builtin:
         raw.extend(_read_pack(p, validator, trusted=True) for p in _pack_files(BUILTIN_RULES))
