@@ -140,3 +140,38 @@ def test_certificate_paths_cannot_leave_the_documents_folder(tmp_path: Path) -> 
     (tmp_path / "doc" / "link.pem").symlink_to(tmp_path / "secret.pem")
     for path in ("../secret.pem", "link.pem", str(tmp_path / "secret.pem"), "C:\\x.pem", "a\0b"):
         assert isinstance(resolve_inside(path, tmp_path / "doc"), dict), path
+
+
+def test_ring_count_matches_a_pixel_by_pixel_count() -> None:
+    # The ring of an image's outermost pixels is counted with histograms; corners count twice.
+    import random
+
+    from PIL import Image
+
+    from icprules.primitives.attachments import _nonzero
+
+    rnd = random.Random(3)
+    for w, h in [(1, 1), (1, 5), (7, 1), (10, 6), (33, 17)]:
+        mask = Image.new("L", (w, h))
+        mask.putdata([rnd.choice((0, 255)) for _ in range(w * h)])
+        ring = [(x, 0) for x in range(w)] + [(x, h - 1) for x in range(w)]
+        ring += [(0, y) for y in range(h)] + [(w - 1, y) for y in range(h)]
+        by_pixel = sum(1 for xy in ring if mask.getpixel(xy))
+        edges = [(0, 0, w, 1), (0, h - 1, w, h), (0, 0, 1, h), (w - 1, 0, w, h)]
+        assert sum(_nonzero(mask.crop(box)) for box in edges) == by_pixel
+
+
+@pytest.mark.parametrize("domain", ["a.b.example.com.cn", "示例.中国", "www.示例.中国", "x.例子.公司.cn",
+                                    "shop.example.公司", "m.example.网址", "example.cn", "com.cn", "中国"])
+def test_registrable_domain_agrees_with_the_list_loaded_with_punycode_rules(domain: str) -> None:
+    # psl() is loaded without the punycode copies of IDN rules (3x faster); asking in the
+    # Unicode form must give what the complete list gives for the A-label form.
+    from publicsuffixlist import PublicSuffixList
+
+    from icprules.primitives.network import parse_domain, registrable
+
+    try:
+        ascii_form = parse_domain(domain)[0]
+    except Exception:  # a bare suffix with one label does not parse; nothing to compare
+        ascii_form = domain
+    assert registrable(ascii_form) == PublicSuffixList().privatesuffix(ascii_form)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import batch, docs, footer, formats, input_schema, record_number, report_schema
+from . import formats, record_number
 from .api import check
 from .data import builtin, ui
 from .errors import IcpRulesError
@@ -117,11 +117,15 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
                 out.write(schema_text())
             return 0
         if args.command == "schema":
+            from . import input_schema, report_schema  # each command imports what only it needs: start-up time
+
             out.write(report_schema.schema_text() if args.report else input_schema.schema_text())
             return 0
         if args.command == "record-number":
             return _explain_number(args.number, args.lang, out)
         if args.command == "footer":
+            from . import footer
+
             if args.app:
                 notice = footer.app_notice(args.number)
                 out.write(f"{notice['zh']}\n{notice['en']}\n{notice['link']}\n")
@@ -136,6 +140,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         if args.command == "explain":
             return _explain(ruleset, args, out)
         if args.command == "docs":
+            from . import docs
+
             written = docs.write(ruleset, args.lang, Path(args.out))
             out.write(f"wrote {len(written)} pages to {args.out}\n")
             return 0
@@ -193,6 +199,8 @@ def _check(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
         target = Path(args.file)
         if not target.exists():
             raise _NotFound(args.file)
+        from . import batch
+
         _, bad = batch.run(target, ruleset, today=args.today or dt.date.today(),
                            reveal_personal=args.show_personal, out=out, err=sys.stderr, jobs=args.jobs)
         return 1 if bad else 0
