@@ -191,7 +191,7 @@ def direct_sequence(recorded: list[tuple[Any, ...]], doc: Any) -> None:
         func(*args)
 
 
-def cold_start(args: list[str], repeat: int = 5) -> float:
+def cold_start(args: list[str], repeat: int = 10) -> float:
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
