@@ -106,22 +106,22 @@ def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date,
               reasons=ruleset.data.files.get("reasons", {}).get("reasons", {}))
     findings: list[Finding] = []
     expanded: Expansions = {}
-    untraced = trace is None
-    for plan in plans(ruleset, operation, provider, types):
+    selected = plans(ruleset, operation, provider, types)
+    if only is not None:
+        selected = tuple(p for p in selected if p.rule.id == only)
+    root_item = (((), root),)
+    for plan in selected:
         rule = plan.rule
-        if only is not None and rule.id != only:
-            continue
-        when, test = (plan.when, plan.test) if untraced else (
-            None if rule.when is None else rule.when.test, rule.assert_.test)
-        for item_path, item in items(rule, root, expanded) if rule.each else (((), root),):
+        if trace is None:
+            when, test = plan.when, plan.test
+        else:
+            when, test = (None if rule.when is None else rule.when.test), rule.assert_.test
+        for item_path, item in items(rule, root, expanded) if rule.each else root_item:
             if env.params:
                 env.params = {}
             env.item_path = item_path
-            if when is not None and not when(env, item):
-                continue
-            if test(env, item):
-                continue
-            findings.append(_finding(rule, env, item_path, item, doc.line_of((*item_path, *rule.path))))
+            if (when is None or when(env, item)) and not test(env, item):
+                findings.append(_finding(rule, env, item_path, item, doc.line_of((*item_path, *rule.path))))
     findings.sort(key=Finding.sort_key)
     return findings
 
