@@ -19,7 +19,7 @@ from conftest import EXAMPLES, TODAY, base
 from icprules import closures, paths
 from icprules.conditions import Env, Node
 from icprules.engine import items
-from test_properties import _subtree_paths, mutations
+from test_properties import mutated, mutations
 from test_rule_cases import CASES, build
 
 RULES = icprules.default_rules()
@@ -66,10 +66,7 @@ def test_closures_agree_on_every_rule_case(case: dict[str, Any]) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(["website", "app"]), st.data(), mutations)
 def test_closures_agree_on_mutated_documents(which: str, data: st.DataObject, junk: Any) -> None:
-    doc = base(which)
-    target = data.draw(st.sampled_from(_subtree_paths(doc)[1:]))
-    parent = paths.get(doc, target[:-1])
-    parent[target[-1]] = junk
+    doc = mutated(which, data, junk)
     try:
         found = disagreements(doc)
     except icprules.DocumentError:

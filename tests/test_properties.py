@@ -107,9 +107,8 @@ mutations = st.one_of(st.text(max_size=40), st.from_regex(r"[0-9A-Za-z.:@\- ]{0,
                       st.integers(), st.none(), st.just("__delete__"), json_values)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(["website", "app"]), st.data(), mutations)
-def test_valid_documents_with_one_subtree_replaced(which: str, data: st.DataObject, junk: Any) -> None:
+def mutated(which: str, data: st.DataObject, junk: Any) -> dict[str, Any]:
+    """A bundled example with one subtree, drawn from ``data``, replaced by ``junk`` (or deleted)."""
     doc = base(which)
     target = data.draw(st.sampled_from(_subtree_paths(doc)[1:]))
     parent = paths.get(doc, target[:-1])
@@ -117,6 +116,13 @@ def test_valid_documents_with_one_subtree_replaced(which: str, data: st.DataObje
         del parent[target[-1]]
     else:
         parent[target[-1]] = junk
+    return doc
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["website", "app"]), st.data(), mutations)
+def test_valid_documents_with_one_subtree_replaced(which: str, data: st.DataObject, junk: Any) -> None:
+    doc = mutated(which, data, junk)
     report = _check(doc)
     if report is not None:
         _assert_sound(doc, report)

@@ -8,7 +8,7 @@ shapes specialised (a one-key field read, ``equals`` a literal, membership in a 
 list), for the untraced evaluation only. ``tests/test_closures.py`` holds the two to the
 same answers and the same message parameters on every rule and many documents.
 
-Closures are built per process, on first use, and never pickled (see ``RuleSet.plans``).
+Closures are built per process, on first use, and never pickled (see ``RuleSet.applicable``).
 """
 
 from __future__ import annotations

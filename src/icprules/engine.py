@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from . import closures, paths
@@ -89,13 +90,19 @@ class Plan:
 
 def plans(ruleset: RuleSet, operation: str | None, provider: str | None, types: frozenset[str]) -> tuple[Plan, ...]:
     """The plans of the rules that apply in this context, built once per context and process."""
-    context = (operation, provider, types)
-    selected: tuple[Plan, ...] | None = ruleset.applicable.get(context)
-    if selected is None:
-        selected = tuple(Plan(r) for r in ruleset.rules if applies(r, operation, provider, types))
-        if len(ruleset.applicable) < 256:
-            ruleset.applicable[context] = selected
+    selected: tuple[Plan, ...] = _per_context(ruleset, ("rules", operation, provider, types), lambda: tuple(
+        Plan(r) for r in ruleset.rules if applies(r, operation, provider, types)))
     return selected
+
+
+def _per_context(ruleset: RuleSet, context: tuple[Any, ...], build: Callable[[], tuple[Any, ...]]) -> Any:
+    """``build()``, memoised in the rule set by context (at most 256 contexts: documents repeat a few)."""
+    found = ruleset.applicable.get(context)
+    if found is None:
+        found = build()
+        if len(ruleset.applicable) < 256:
+            ruleset.applicable[context] = found
+    return found
 
 
 def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date,
@@ -154,7 +161,7 @@ def decide(ruleset: RuleSet, env: Env, name: str) -> dict[str, Any] | None:
 class MaterialPlan:
     """A material ready to list untraced: its conditions as closures, its fixed parts prepared."""
 
-    __slots__ = ("material", "needed", "provided", "rule", "scope", "source", "via")
+    __slots__ = ("material", "needed", "provided", "rule", "scope", "via")
 
     def __init__(self, material: Material) -> None:
         self.material = material
@@ -162,7 +169,6 @@ class MaterialPlan:
         self.needed = None if material.needed is None else closures.test(material.needed)
         self.via = None if material.via is None else closures.test(material.via)
         self.provided = closures.test(rule.assert_)
-        self.source = [dict(s) for s in rule.source]
         self.scope = "entity" if rule.path[:1] == ("entity",) else "application"
 
 
@@ -170,16 +176,12 @@ def checklist(ruleset: RuleSet, env: Env) -> list[dict[str, Any]]:
     """Every material the application needs, in rule-pack order, with whether it is provided."""
     root = env.root
     operation, provider, types = document_context(ruleset, root)
-    context = ("materials", operation, provider, types)
-    selected: tuple[MaterialPlan, ...] | None = ruleset.applicable.get(context)
-    if selected is None:
-        selected = tuple(MaterialPlan(m) for m in ruleset.materials if applies(m.rule, operation, provider, types))
-        if len(ruleset.applicable) < 256:
-            ruleset.applicable[context] = selected
+    selected: tuple[MaterialPlan, ...] = _per_context(ruleset, ("materials", operation, provider, types), lambda: tuple(
+        MaterialPlan(m) for m in ruleset.materials if applies(m.rule, operation, provider, types)))
     out: list[dict[str, Any]] = []
     for plan in selected:
         material, rule = plan.material, plan.rule
-        for item_path, item in items(rule, root) if rule.each else (((), root),):
+        for item_path, item in items(rule, root):
             env.item_path = item_path
             env.params = {}
             if plan.needed is not None and not plan.needed(env, item):
@@ -197,7 +199,7 @@ def checklist(ruleset: RuleSet, env: Env) -> list[dict[str, Any]]:
                 "provided": provided,
                 "via_verification": via,
                 "reason": {lang: render(text, params) for lang, text in material.reason.items()},
-                "source": [dict(s) for s in plan.source],
+                "source": [dict(s) for s in rule.source],
                 **({"spec": material.spec} if material.spec else {}),
             })
     return out

@@ -15,6 +15,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,8 +67,8 @@ class Rule:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "patterns", tuple(segs for segs, _, _ in self.each))
-        object.__setattr__(self, "per_service", bool(self.each) and all(
-            len(segs) >= 2 and segs[0] == "services" and segs[1] is paths.ANY for segs, _, _ in self.each))
+        object.__setattr__(self, "per_service", bool(self.patterns) and all(
+            len(segs) >= 2 and segs[0] == "services" and segs[1] is paths.ANY for segs in self.patterns))
 
 
 @dataclass(frozen=True)
@@ -150,8 +151,9 @@ class RuleSet:
     materials: tuple[Material, ...] = ()
     #: The pack that defines each fact and decision (for the reference).
     defined_in: dict[str, str] = field(default_factory=dict)
-    #: The evaluation plans of the rules that apply, by (operation, provider, service types):
-    #: documents repeat these contexts. Plans hold closures, so they are built per process.
+    #: The evaluation plans of the rules (and materials) that apply, by (operation, provider,
+    #: service types): documents repeat these contexts. Plans hold closures, so they are built
+    #: per process (see ``engine.plans``).
     applicable: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -186,7 +188,7 @@ def _pack_files(location: str | os.PathLike[str] | Any) -> list[Any]:
     raise RuleFileError(Problem("rule pack file or folder does not exist", file=str(location)))
 
 
-def _read_pack(path: Any, validator: _Validator, *, trusted: bool = False) -> _RawPack:
+def _read_pack(path: Any, *, trusted: bool = False) -> _RawPack:
     origin = str(path)
     try:
         raw = path.read_bytes()
@@ -197,7 +199,7 @@ def _read_pack(path: Any, validator: _Validator, *, trusted: bool = False) -> _R
         raise RuleFileError(Problem(f"cannot read: {exc}", file=origin)) from None
     if trusted and validated_before(path.name, raw):
         return _RawPack(value, positions, origin)
-    errors = sorted(validator.get().iter_errors(value), key=lambda e: (len(e.absolute_path), e.message))
+    errors = sorted(_schema_validator().iter_errors(value), key=lambda e: (len(e.absolute_path), e.message))
     if errors:
         problems = []
         for err in _leaf_errors(errors)[:10]:
@@ -206,18 +208,12 @@ def _read_pack(path: Any, validator: _Validator, *, trusted: bool = False) -> _R
     return _RawPack(value, positions, origin)
 
 
-class _Validator:
+@lru_cache(maxsize=1)
+def _schema_validator() -> jsonschema.Draft202012Validator:
     """The rule-file schema validator, built (and jsonschema imported) only when a pack needs it."""
+    import jsonschema
 
-    def __init__(self) -> None:
-        self._validator: jsonschema.Draft202012Validator | None = None
-
-    def get(self) -> jsonschema.Draft202012Validator:
-        if self._validator is None:
-            import jsonschema
-
-            self._validator = jsonschema.Draft202012Validator(rule_file_schema())
-        return self._validator
+    return jsonschema.Draft202012Validator(rule_file_schema())
 
 
 def _digest(*parts: bytes) -> str:
@@ -243,17 +239,17 @@ def validated_digests() -> dict[str, Any]:
 
 def validated_before(name: str, raw: bytes) -> bool:
     """Whether these bytes of a shipped pack are the ones the test suite validated."""
-    global _VALIDATED
-    if _VALIDATED is None:
-        try:
-            _VALIDATED = (json.loads(VALIDATED.read_bytes()).get("packs", {}), RULE_FILE_SCHEMA.read_bytes())
-        except (OSError, ValueError):
-            _VALIDATED = ({}, b"")
-    packs, schema = _VALIDATED
+    packs, schema = _validated_table()
     return bool(packs.get(name)) and packs.get(name) == _digest(schema, raw)
 
 
-_VALIDATED: tuple[dict[str, str], bytes] | None = None
+@lru_cache(maxsize=1)
+def _validated_table() -> tuple[dict[str, str], bytes]:
+    """The committed digests by pack name, and the schema they were made with."""
+    try:
+        return json.loads(VALIDATED.read_bytes()).get("packs", {}), RULE_FILE_SCHEMA.read_bytes()
+    except (OSError, ValueError):
+        return {}, b""
 
 
 def _leaf_errors(errors: list[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:
@@ -285,12 +281,11 @@ def load_rules(*locations: str | os.PathLike[str], builtin: bool = True,
     """
     load_builtins()
     store = DataStore.load([Path(d) for d in data])
-    validator = _Validator()
     raw: list[_RawPack] = []
     if builtin:
-        raw.extend(_read_pack(p, validator, trusted=True) for p in _pack_files(BUILTIN_RULES))
+        raw.extend(_read_pack(p, trusted=True) for p in _pack_files(BUILTIN_RULES))
     for loc in locations:
-        raw.extend(_read_pack(p, validator) for p in _pack_files(loc))
+        raw.extend(_read_pack(p) for p in _pack_files(loc))
     return _compile(raw, store)
 
 
