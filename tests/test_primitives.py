@@ -175,3 +175,17 @@ def test_registrable_domain_agrees_with_the_list_loaded_with_punycode_rules(doma
     except Exception:  # a bare suffix with one label does not parse; nothing to compare
         ascii_form = domain
     assert registrable(ascii_form) == PublicSuffixList().privatesuffix(ascii_form)
+
+
+def test_number_doubts_are_reason_codes_worded_in_each_language(website: dict[str, Any]) -> None:
+    # They were English sentences written in Python, which reached the Chinese messages as is.
+    from conftest import run
+    from icprules.ids import ric, uscc
+
+    for doubt in (ric.region_doubt("310115199001010010"), uscc.registration_doubt("97110105MA01C3UX45"),
+                  uscc.registration_doubt("B1110105MA01C3UX4M")):
+        assert doubt is not None and doubt[0] in REASONS
+    website["entity"]["principal"]["id"]["number"] = "310115199001010010"
+    (region,) = run(website).by_rule("person.id-number-region")
+    assert "不是已知的行政区划" in region.message["zh"]
+    assert "is not a known division for birth year 1990" in region.message["en"]

@@ -66,13 +66,17 @@ def birth_date(number: str) -> dt.date:
     return value
 
 
-def region_doubt(number: str) -> str | None:
-    """Why the address code looks unknown for the birth year, or ``None``."""
+def region_doubt(number: str) -> tuple[str, dict[str, str]] | None:
+    """Why the address code looks unknown for the birth year, or ``None``.
+
+    The reason is a code with its parameters; its wording in each language is in
+    ``data/reasons.yaml``.
+    """
     number = compact(number)
     if number.startswith(RESIDENCE_PERMIT_PREFIXES):
         return None
     if not _division_known(number[:6], number[6:10]):
-        return f"address code {number[:6]} is not a known division for birth year {number[6:10]}"
+        return "division_unknown_in_year", {"division": number[:6], "year": number[6:10]}
     return None
 
 

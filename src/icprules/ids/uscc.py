@@ -70,14 +70,18 @@ def is_valid(number: str) -> bool:
         return False
 
 
-def registration_doubt(number: str) -> str | None:
-    """Why the authority/category pair looks unknown, or ``None`` when it is known."""
+def registration_doubt(number: str) -> tuple[str, dict[str, str]] | None:
+    """Why the authority/category pair looks unknown, or ``None`` when it is known.
+
+    The reason is a code with its parameters (``("uscc_unknown_authority", {"authority": "Z"})``);
+    its wording in each language is in ``data/reasons.yaml``.
+    """
     number = compact(number)
     if len(number) < 2:
-        return "too short"
+        return "uscc_too_short", {}
     authority, category = number[0], number[1]
     if authority not in AUTHORITIES:
-        return f"unknown registration authority {authority!r}"
+        return "uscc_unknown_authority", {"authority": authority}
     if category not in AUTHORITIES[authority]:
-        return f"unknown entity category {category!r} for authority {authority!r}"
+        return "uscc_unknown_category", {"authority": authority, "category": category}
     return None

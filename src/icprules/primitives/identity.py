@@ -38,7 +38,7 @@ def _uscc_registration(value: Any, _params: Any, _env: Env) -> Any:
     if not isinstance(value, str) or not uscc.is_valid(value):
         return True  # a malformed code is the checksum rule's finding, not this one's
     doubt = uscc.registration_doubt(value)
-    return (True, {}) if doubt is None else (False, {"doubt": doubt})
+    return (True, {}) if doubt is None else (False, why(doubt[0], **doubt[1]))
 
 
 @check("resident_id", doc={"zh": "18位居民身份证号码（含港澳台居民居住证）：校验位与出生日期（GB 11643-1999）",
@@ -55,7 +55,7 @@ def _resident_id_region(value: Any, _params: Any, _env: Env) -> Any:
     if not isinstance(value, str) or not ric.is_valid(value):
         return True
     doubt = ric.region_doubt(value)
-    return (True, {}) if doubt is None else (False, {"doubt": doubt})
+    return (True, {}) if doubt is None else (False, why(doubt[0], **doubt[1]))
 
 
 def as_date(value: Any) -> dt.date | None:
