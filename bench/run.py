@@ -2,6 +2,7 @@
 
     python bench/run.py            # N = 2000 applications
     python bench/run.py --n 300    # quicker
+    python bench/run.py --against HEAD~1   # this tree and another commit, side by side
 
 Builds N varied applications (websites and APPs, valid and invalid), then measures in
 one run, on one core:
@@ -40,7 +41,7 @@ import yaml
 from stdnum.cn import ric as stdnum_ric
 
 import icprules
-from icprules import engine, registry
+from icprules import evaluation, registry
 from icprules.ids import uscc
 from icprules.input_schema import input_schema
 
@@ -153,7 +154,7 @@ def rate(func: Any, docs: list[Any], repeat: int = 3) -> float:
 
 def evaluate_rules(rules: icprules.RuleSet, doc: Any) -> list[Any]:
     """The rule engine alone: read the document, run every rule, render the findings."""
-    return engine.evaluate(rules, icprules.read_document(doc, base_dir=EXAMPLES), today=TODAY)
+    return evaluation.evaluate(rules, icprules.read_document(doc, base_dir=EXAMPLES), today=TODAY)
 
 
 def record_primitive_calls(rules: icprules.RuleSet, docs: list[Any], run: Any) -> list[list[tuple[Any, ...]]]:
@@ -212,10 +213,54 @@ def machine() -> str:
     return f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; {platform.system()}"
 
 
+def rate_only(n: int) -> None:
+    """Print the whole-check rate of the icprules found on the path (public API only)."""
+    docs = [strip_attachments(d) for d in make_documents(n)]
+    rules = icprules.default_rules()
+    check = lambda d: icprules.check(d, today=TODAY, base_dir=EXAMPLES, rules=rules)  # noqa: E731
+    for d in docs[:20]:
+        check(d)
+    reports = [check(d).to_json() for d in docs]
+    digest = __import__("hashlib").sha256("\n".join(reports).encode()).hexdigest()[:16]
+    print(json.dumps({"rate": rate(check, docs), "reports": digest}))
+
+
+def against(rev: str, n: int, rounds: int = 3) -> None:
+    """This tree and ``rev`` (checked out in a temporary worktree), alternated in one run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "old"
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), rev], cwd=ROOT, check=True,
+                       capture_output=True)
+        try:
+            results: dict[str, list[dict[str, Any]]] = {"this tree": [], rev: []}
+            for _ in range(rounds):
+                for label, src in (("this tree", ROOT / "src"), (rev, tree / "src")):
+                    env = {**os.environ, "PYTHONPATH": str(src)}
+                    out = subprocess.run([sys.executable, __file__, "--rate-only", "--n", str(n)], env=env,
+                                         check=True, capture_output=True, text=True).stdout
+                    results[label].append(json.loads(out.strip().splitlines()[-1]))
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+    rates = {label: statistics.median(r["rate"] for r in runs) for label, runs in results.items()}
+    digests = {label: {r["reports"] for r in runs} for label, runs in results.items()}
+    for label, value in rates.items():
+        print(f"{label:>12}: {value:8.0f} checks/s (median of {rounds}), reports {', '.join(sorted(digests[label]))}")
+    print(f"ratio this tree / {rev}: {rates['this tree'] / rates[rev]:.2f}x; reports "
+          f"{'identical' if digests['this tree'] == digests[rev] else 'DIFFER'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--against", metavar="REV", help="also measure this git revision, side by side")
+    parser.add_argument("--rate-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.rate_only:
+        rate_only(args.n)
+        return
+    if args.against:
+        against(args.against, args.n)
+        return
 
     print(f"machine: {machine()}")
     docs = make_documents(args.n)

@@ -13,7 +13,7 @@ from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
 
 from conftest import EXAMPLES
-from icprules.conditions import Env
+from icprules.context import Env
 from icprules.data import DataStore
 from icprules.ids import ric, uscc
 from icprules.primitives.names import compact, find_term
@@ -71,7 +71,7 @@ JUNK: list[Any] = [
 
 def _env() -> Env:
     return Env({"entity": {"name": "x"}, "services": [{"name": "x", "type": "app"}]}, today=dt.date(2026, 11, 23),
-               base_dir=EXAMPLES, fact_defs={})
+               base_dir=EXAMPLES)
 
 
 _PARAMS: dict[str, dict[str, Any]] = {

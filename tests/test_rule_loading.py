@@ -103,7 +103,7 @@ def test_a_data_change_changes_the_outcome_without_code(tmp_path: Path, website:
 
 
 def test_committed_pack_digests_are_current() -> None:
-    from icprules.rules import VALIDATED, validated_digests
+    from icprules.loading import VALIDATED, validated_digests
 
     committed = json.loads(VALIDATED.read_text(encoding="utf-8"))
     assert committed == validated_digests(), (
@@ -113,7 +113,7 @@ def test_committed_pack_digests_are_current() -> None:
 
 
 def test_a_shipped_pack_changed_in_place_is_validated_again() -> None:
-    from icprules.rules import BUILTIN_RULES, validated_before
+    from icprules.loading import BUILTIN_RULES, validated_before
 
     raw = (BUILTIN_RULES / "people.yaml").read_bytes()
     assert validated_before("people.yaml", raw)

@@ -12,9 +12,10 @@ from .api import check, default_rules, explain
 from .document import Document
 from .document import read as read_document
 from .errors import DocumentError, IcpRulesError, Problem, RuleFileError
+from .loading import load_rules
 from .model import Application
 from .report import Finding, Report
-from .rules import Rule, RuleSet, load_rules
+from .ruleset import Rule, RuleSet
 
 __version__ = "0.1.0"
 

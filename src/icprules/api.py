@@ -9,15 +9,15 @@ from typing import Any
 
 from . import document as _document
 from . import timeline
-from .conditions import Env
-from .engine import checklist, decide, document_context, evaluate, normalized
+from .evaluation import checklist, decide, document_context, evaluate, new_env, normalized
 from .explain import Explanation
 from .explain import explain as _explain
+from .loading import load_rules
 from .model import Application
 from .primitives.records import start_date
 from .privacy import Masker, mask_report
 from .report import Report
-from .rules import RuleSet, load_rules
+from .ruleset import RuleSet
 
 _DEFAULT: RuleSet | None = None
 
@@ -47,7 +47,7 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     day = _as_date(today)
     findings = evaluate(ruleset, doc, today=day)
     operation, provider, _ = document_context(ruleset, doc.data)
-    env = Env(doc.data, today=day, base_dir=doc.base_dir, fact_defs=ruleset.facts)
+    env = new_env(ruleset, doc, day)
     report = Report(tuple(findings), operation=operation, provider=provider, today=day,
                     normalized=normalized(ruleset, doc), verification=decide(ruleset, env, "verification"),
                     materials=tuple(checklist(ruleset, env)), deadlines=tuple(_deadlines(ruleset, doc.data, day)))

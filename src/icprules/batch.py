@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from .api import check
 from .errors import DocumentError, IcpRulesError
-from .rules import RuleSet
+from .ruleset import RuleSet
 
 _RULES: RuleSet | None = None
 

@@ -19,10 +19,11 @@ from .api import check
 from .data import builtin, ui
 from .errors import IcpRulesError
 from .explain import explain
+from .loading import load_rules, validated_digests
 from .locale import negotiate
 from .report import Report
 from .rule_schema import schema_text
-from .rules import RuleSet, load_rules, validated_digests
+from .ruleset import RuleSet
 
 
 def _date(text: str) -> dt.date:

@@ -15,7 +15,7 @@ from typing import Any
 from .data import ui
 from .formats import cite
 from .locale import date_text
-from .rules import Rule, RuleSet
+from .ruleset import Rule, RuleSet
 
 
 def _esc(text: Any) -> str:

@@ -1,34 +1,28 @@
-"""Explain one rule's decision on one document: the values it read and each step's outcome."""
+"""Explain one rule's decision on one document: the values it read and each step's outcome.
+
+An explanation is the rule evaluated with a tracer (:func:`icprules.evaluation.trace_rule`):
+the same closures as a check, each wrapped to record what it asked, the value it saw and its
+answer. This module only selects the rule, masks personal data and formats the steps.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import document as _document
-from . import paths
-from .conditions import Env, TraceStep
+from .context import TraceStep
 from .data import ui
-from .engine import _finding, applies, document_context, items
+from .evaluation import ItemTrace, applies, document_context, trace_rule
 from .messages import show
 from .model import Application
 from .paths import MISSING
 from .privacy import Masker, mask_report
 from .report import Finding, Report
-from .rules import RuleSet
-
-
-@dataclass
-class ItemTrace:
-    path: str
-    when: list[TraceStep] = field(default_factory=list)
-    applies: bool = True
-    assertion: list[TraceStep] = field(default_factory=list)
-    passed: bool | None = None
-    finding: Finding | None = None
+from .ruleset import RuleSet
 
 
 @dataclass
@@ -102,8 +96,7 @@ def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] |
     """Evaluate one rule with tracing. Raises KeyError for an unknown rule id."""
     rule = rules.rule(rule_id)
     doc = _document.read(document, base_dir=base_dir)
-    root = doc.data
-    operation, provider, types = document_context(rules, root)
+    operation, provider, types = document_context(rules, doc.data)
     condition = (f"when {rule.when.describe()}; " if rule.when else "") + f"assert {rule.assert_.describe()}"
     if not applies(rule, operation, provider, types):
         def scope(values: frozenset[str] | None) -> str:
@@ -113,26 +106,9 @@ def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] |
                f"operations {scope(rule.operations)}, providers {scope(rule.providers)}, "
                f"services {scope(rule.services)}")
         return Explanation(rule.id, rule.severity, rule.title, condition, False, why, [])
-    env = Env(root, today=today, base_dir=doc.base_dir, fact_defs=rules.facts,
-              reasons=rules.data.files.get("reasons", {}).get("reasons", {}))
-    traced: list[ItemTrace] = []
-    for item_path, item in items(rule, root):
-        env.item_path = item_path
-        env.params = {}
-        entry = ItemTrace(paths.format_path(item_path))
-        if rule.when is not None:
-            env.trace, env.depth = entry.when, 0
-            entry.applies = rule.when.test(env, item)
-        if entry.applies:
-            env.trace, env.depth = entry.assertion, 0
-            entry.passed = rule.assert_.test(env, item)
-            env.trace = None
-            if not entry.passed:
-                entry.finding = _finding(rule, env, item_path, item, doc.line_of((*item_path, *rule.path)))
-        env.trace = None
-        traced.append(entry)
+    traced = trace_rule(rules, rule, doc, today=today)
     if not reveal_personal:
-        masker = Masker.for_document(root, rules.data)
+        masker = Masker.for_document(doc.data, rules.data)
         for entry in traced:
             for step in (*entry.when, *entry.assertion):
                 if step.value is not MISSING and isinstance(step.value, (str, list, dict)):

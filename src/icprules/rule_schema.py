@@ -13,7 +13,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from .conditions import COMPARISONS, TYPE_NAMES
+from .language.syntax import COMPARISONS, TYPE_NAMES
 from .registry import CHECKS, TRANSFORMS, load_builtins
 
 SCHEMA_ID = "https://icprules.dev/schema/rule-file.schema.json"

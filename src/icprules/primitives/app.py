@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..conditions import Env
+from ..context import Env
 from ..paths import MISSING
 from ..registry import check, transform, why
 from .files import resolve_inside

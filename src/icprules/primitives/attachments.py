@@ -17,7 +17,7 @@ from typing import Any
 
 from PIL import Image, ImageChops, ImageStat, UnidentifiedImageError
 
-from ..conditions import Env
+from ..context import Env
 from ..registry import check, why
 from .files import resolve_inside
 

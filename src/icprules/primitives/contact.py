@@ -8,7 +8,7 @@ from typing import Any
 
 import phonenumbers
 
-from ..conditions import Env
+from ..context import Env
 from ..registry import check, transform
 
 _KINDS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import paths
-from ..conditions import Env
+from ..context import Env
 from ..data import DataStore
 from ..registry import check
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
-from ..conditions import Env
+from ..context import Env
 from ..ids import ric, uscc
 from ..registry import check, why
 

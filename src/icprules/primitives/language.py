@@ -7,7 +7,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from ..conditions import Env
+from ..context import Env
 from ..paths import MISSING
 from ..registry import check, transform
 

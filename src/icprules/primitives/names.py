@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from ..conditions import Env
+from ..context import Env
 from ..data import DataStore
 from ..paths import MISSING, expand, parse
 from ..registry import check, transform

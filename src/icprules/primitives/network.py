@@ -10,7 +10,7 @@ from typing import Any
 import idna
 from publicsuffixlist import PublicSuffixList
 
-from ..conditions import Env
+from ..context import Env
 from ..data import DataStore
 from ..registry import check, transform, why
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from .. import record_number as rn
-from ..conditions import Env
+from ..context import Env
 from ..paths import MISSING
 from ..registry import check, transform, why
 from ..timeline import add_working_days

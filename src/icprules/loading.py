@@ -1,4 +1,4 @@
-"""Rule packs: loading, validation against the published schema, layering, compiling.
+"""Loading rule packs: reading, validation against the published schema, layering, parsing.
 
 Loading happens in stages, and fails closed with a located error at the first
 broken stage: read and parse the YAML (duplicate keys rejected) → validate against
@@ -14,18 +14,18 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import paths
-from .conditions import CompileError, Compiler, Fact, Node, Operand
 from .data import DataStore
 from .errors import Problem, RuleFileError
+from .language.syntax import CompileError, Parser
 from .registry import load_builtins
 from .rule_schema import rule_file_schema
+from .ruleset import SEVERITIES, Decision, Fact, Material, Normalizer, Option, Pack, Rule, RuleSet
 from .yamlio import LoadError, Positions, decode, load_yaml
 
 if TYPE_CHECKING:
@@ -35,140 +35,7 @@ BUILTIN_RULES = files("icprules") / "rules"
 #: Digests of the shipped packs as the test suite last validated them, with the rule-file schema.
 VALIDATED = files("icprules") / "schema" / "validated-packs.json"
 RULE_FILE_SCHEMA = files("icprules") / "schema" / "rule-file.schema.json"
-SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {name: i for i, name in enumerate(SEVERITIES)}
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A compiled rule. Everything here is plain data, nodes, or names: it pickles."""
-
-    id: str
-    pack: str
-    severity: str
-    title: dict[str, str]
-    message: dict[str, str]
-    source: tuple[dict[str, Any], ...]
-    assert_: Node
-    when: Node | None = None
-    each: tuple[tuple[paths.Segments, bool, str], ...] = ()
-    path: paths.Segments = ()
-    params: tuple[tuple[str, Operand], ...] = ()
-    services: frozenset[str] | None = None
-    operations: frozenset[str] | None = None
-    providers: frozenset[str] | None = None
-    deprecated: dict[str, Any] | None = None
-    spec: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    origin: str | None = None
-    #: True when every ``each`` pattern walks services (the engine then filters by service type).
-    per_service: bool = field(init=False, default=False, compare=False)
-    #: The segments of each ``each`` pattern.
-    patterns: tuple[paths.Segments, ...] = field(init=False, default=(), compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "patterns", tuple(segs for segs, _, _ in self.each))
-        object.__setattr__(self, "per_service", bool(self.patterns) and all(
-            len(segs) >= 2 and segs[0] == "services" and segs[1] is paths.ANY for segs in self.patterns))
-
-
-@dataclass(frozen=True)
-class Pack:
-    name: str
-    title: dict[str, str]
-    description: dict[str, str]
-    origin: str
-
-
-@dataclass(frozen=True)
-class Normalizer:
-    """A canonical form the report shows for each value a pattern matches."""
-
-    pattern: str
-    segments: paths.Segments
-    operand: Operand
-
-
-@dataclass(frozen=True)
-class Option:
-    """One outcome of a decision: chosen when ``when`` holds (or always, without one)."""
-
-    result: str
-    when: Node | None
-    reason: dict[str, str]
-    params: tuple[tuple[str, Operand], ...]
-    source: tuple[dict[str, Any], ...]
-
-
-class Decision(Fact):
-    """A named choice among ordered options (the first whose condition holds).
-
-    It is also a fact, whose value is the chosen option's ``result``, so rules and
-    materials can depend on it (``{fact: verification, equals: electronic}``).
-    """
-
-    __slots__ = ("options",)
-
-    def __init__(self, name: str, options: tuple[Option, ...]) -> None:
-        super().__init__(name, None, None)
-        self.options = options
-
-    def choose(self, env: Any) -> Option | None:
-        for option in self.options:
-            if option.when is None or option.when.test(env, env.root):
-                return option
-        return None
-
-    def evaluate(self, env: Any) -> Any:
-        chosen = self.choose(env)
-        return None if chosen is None else chosen.result
-
-
-@dataclass(frozen=True)
-class Material:
-    """Something to prepare: an attachment, a paper, a pre-approval (the checklist's rows)."""
-
-    id: str
-    name: dict[str, str]
-    level: str  # "required" or "info"
-    rule: Rule  # where it applies and how "provided" is judged (its finding when missing)
-    needed: Node | None  # when the material is needed at all
-    via: Node | None  # when it comes out of the verification itself instead of being attached
-    reason: dict[str, str]
-    spec: str | None
-
-
-@dataclass
-class RuleSet:
-    """Compiled rules, facts and data: build once, use for any number of documents."""
-
-    rules: tuple[Rule, ...]
-    facts: dict[str, Fact]
-    fact_specs: dict[str, dict[str, Any]]
-    packs: tuple[Pack, ...]
-    data: DataStore
-    normalizers: tuple[Normalizer, ...] = ()
-    decisions: dict[str, Decision] = field(default_factory=dict)
-    materials: tuple[Material, ...] = ()
-    #: The pack that defines each fact and decision (for the reference).
-    defined_in: dict[str, str] = field(default_factory=dict)
-    #: The evaluation plans of the rules (and materials) that apply, by (operation, provider,
-    #: service types): documents repeat these contexts. Plans hold closures, so they are built
-    #: per process (see ``engine.plans``).
-    applicable: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict, repr=False)
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Closures do not pickle; a worker process rebuilds its plans on first use.
-        return {**self.__dict__, "applicable": {}}
-
-    def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise KeyError(rule_id)
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        return tuple(r.id for r in self.rules)
 
 
 @dataclass
@@ -322,10 +189,10 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
         name = sorted(clash)[0]
         raise RuleFileError(decision_specs[name][1].positions.problem(
             f"{name!r} is both a fact and a decision", ("decisions", name)))
-    compiler = Compiler(store, set(fact_specs) | set(decision_specs))
+    compiler = Parser(store, set(fact_specs) | set(decision_specs))
 
     # ---- facts
-    facts: dict[str, Fact] = {}
+    facts: dict[str, Fact | Decision] = {}
     deps: dict[str, set[str]] = {}
     for fname, (fspec, rp, _) in fact_specs.items():
         where: tuple[str | int, ...] = ("facts", fname)
@@ -404,7 +271,7 @@ _SCOPES = {
 }
 
 
-def _compile_material(spec: Mapping[str, Any], pack: str, compiler: Compiler, sources: Mapping[str, Any],
+def _compile_material(spec: Mapping[str, Any], pack: str, compiler: Parser, sources: Mapping[str, Any],
                       where: tuple[str | int, ...], origin: str) -> Material:
     mid = spec["id"]
     each_default, holder = _SCOPES[spec["scope"]]
@@ -450,7 +317,7 @@ def _citations(spec: Any, sources: Mapping[str, Any], where: tuple[str | int, ..
     return tuple(dict(c) for c in citations)
 
 
-def _compile_rule(spec: Mapping[str, Any], pack: str, compiler: Compiler, sources: Mapping[str, Any],
+def _compile_rule(spec: Mapping[str, Any], pack: str, compiler: Parser, sources: Mapping[str, Any],
                   where: tuple[str | int, ...], origin: str) -> Rule:
     each_spec = spec.get("each")
     each_list = [each_spec] if isinstance(each_spec, str) else list(each_spec or [])

@@ -1,0 +1,360 @@
+"""One pass of a rule set over a document: findings, decisions, materials, canonical forms.
+
+Conditions run as the closures of :mod:`icprules.language.compiler`, built once per process
+and per context (operation, provider, service types). Each rule is isolated: an unexpected
+exception inside one of its checks becomes that rule's "could not be checked" finding, and
+every other rule still runs. Explaining a rule is the same loop over a traced plan, with an
+observer that keeps each item's steps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import paths
+from .context import Env, FactFunction, TraceStep
+from .data import ui
+from .document import Document
+from .language.compiler import Getter, Test, compile_condition, getter
+from .messages import render
+from .paths import MISSING
+from .report import Finding
+from .ruleset import Decision, Fact, Material, Option, Rule, RuleSet
+
+Context = tuple[str | None, str | None, frozenset[str]]
+Expansions = dict[paths.Segments, list[tuple[paths.Segments, Any]]]
+
+
+# --------------------------------------------------------------------------- which rules apply
+
+
+def document_context(ruleset: RuleSet, data: dict[str, Any]) -> Context:
+    """The operation, provider and service types that select which rules apply."""
+    selectors = ruleset.data.files.get("selectors", {}).get("rules", {})
+    operation = _selected(ruleset, data, selectors.get("operations", {}))
+    provider = _selected(ruleset, data, selectors.get("providers", {}))
+    services = selectors.get("services", {})
+    listed = data.get(services.get("list", "services"))
+    key = services.get("key", "type")
+    types = frozenset(str(s[key]) for s in listed or () if isinstance(s, dict) and s.get(key)) \
+        if isinstance(listed, list) else frozenset()
+    return operation, provider, types
+
+
+def _selected(ruleset: RuleSet, data: dict[str, Any], selector: Mapping[str, Any]) -> str | None:
+    value = data.get(selector.get("field", ""))
+    if not value and selector.get("default"):
+        value = ruleset.data.resolve(selector["default"]["data"])
+    return value if isinstance(value, str) else None
+
+
+def applies(rule: Rule, operation: str | None, provider: str | None, types: frozenset[str]) -> bool:
+    if rule.operations is not None and operation not in rule.operations:
+        return False
+    if rule.providers is not None and provider not in rule.providers:
+        return False
+    # A rule that looks at each service filters services itself (see items()).
+    return not (rule.services is not None and not rule.per_service and not (rule.services & types))
+
+
+def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
+          ) -> list[tuple[paths.Segments, Any]]:
+    """The (path, value) pairs a rule looks at: the root, or each match of ``each``.
+
+    ``expanded`` caches pattern expansions for one document: many rules share a pattern.
+    The list returned may be that cache: callers must not change it.
+    """
+    if not rule.each:
+        return [((), root)]
+    if expanded is None:
+        expanded = {}
+    if len(rule.patterns) == 1 and rule.services is None:
+        segs = rule.patterns[0]
+        found = expanded.get(segs)
+        if found is None:
+            found = expanded[segs] = paths.expand(root, segs)
+        return found
+    listed = root.get("services")
+    services: list[Any] = listed if isinstance(listed, list) else []
+    out: list[tuple[paths.Segments, Any]] = []
+    for segs in rule.patterns:
+        matches = expanded.get(segs)
+        if matches is None:
+            matches = expanded[segs] = paths.expand(root, segs)
+        if rule.services is None:
+            out.extend(matches)
+            continue
+        for path, value in matches:
+            if len(path) >= 2 and path[0] == "services":
+                index = path[1]
+                service = services[index] if isinstance(index, int) and index < len(services) else None
+                if not isinstance(service, dict) or service.get("type") not in rule.services:
+                    continue
+            out.append((path, value))
+    return out
+
+
+# --------------------------------------------------------------------------- plans
+
+
+class Plan:
+    """A rule ready to run: its conditions and message parameters as closures."""
+
+    __slots__ = ("params", "rule", "test", "when")
+
+    def __init__(self, rule: Rule, *, traced: bool = False) -> None:
+        self.rule = rule
+        self.when = None if rule.when is None else compile_condition(rule.when, traced=traced)
+        self.test = compile_condition(rule.assert_, traced=traced)
+        self.params: tuple[tuple[str, Getter], ...] = tuple((name, getter(op)) for name, op in rule.params)
+
+
+def plans(ruleset: RuleSet, context: Context) -> tuple[Plan, ...]:
+    """The plans of the rules that apply in this context, built once per context and process."""
+    selected: tuple[Plan, ...] = _per_context(ruleset, ("rules", *context), lambda: tuple(
+        Plan(r) for r in ruleset.rules if applies(r, *context)))
+    return selected
+
+
+def _per_context(ruleset: RuleSet, context: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """``build()``, memoised in the rule set by context (at most 256 contexts: documents repeat a few)."""
+    found = ruleset.applicable.get(context)
+    if found is None:
+        found = build()
+        if len(ruleset.applicable) < 256:
+            ruleset.applicable[context] = found
+    return found
+
+
+def fact_functions(ruleset: RuleSet) -> dict[str, FactFunction]:
+    """How to work out each fact and decision of the rule set (built once per process)."""
+    built: dict[str, FactFunction] = _per_context(ruleset, ("facts",), lambda: {
+        name: _fact_function(ruleset, spec) for name, spec in ruleset.facts.items()})
+    return built
+
+
+def _fact_function(ruleset: RuleSet, spec: Fact | Decision) -> FactFunction:
+    if isinstance(spec, Decision):
+        name = spec.name
+        return lambda env: None if (chosen := choose(ruleset, env, name)) is None else chosen.result
+    if spec.condition is not None:
+        test = compile_condition(spec.condition)
+        return lambda env: test(env, env.root)
+    get = getter(spec.operand)
+    return lambda env: get(env, env.root)
+
+
+def choose(ruleset: RuleSet, env: Env, name: str) -> Option | None:
+    """The first option of a decision whose condition holds."""
+    compiled: tuple[tuple[Option, Test | None], ...] = _per_context(ruleset, ("decision", name), lambda: tuple(
+        (o, None if o.when is None else compile_condition(o.when)) for o in ruleset.decisions[name].options))
+    for option, when in compiled:
+        if when is None or when(env, env.root):
+            return option
+    return None
+
+
+def new_env(ruleset: RuleSet, doc: Document, today: dt.date) -> Env:
+    return Env(doc.data, today=today, base_dir=doc.base_dir, facts=fact_functions(ruleset),
+               reasons=ruleset.data.files.get("reasons", {}).get("reasons", {}))
+
+
+# --------------------------------------------------------------------------- findings
+
+
+@dataclass
+class ItemTrace:
+    """What a traced rule did with one item: the steps of ``when`` and of the assertion."""
+
+    path: str
+    when: list[TraceStep] = field(default_factory=list)
+    applies: bool = True
+    assertion: list[TraceStep] = field(default_factory=list)
+    passed: bool | None = None
+    finding: Finding | None = None
+
+
+def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date) -> list[Finding]:
+    """Every finding of the rules that apply to the document, in report order."""
+    env = new_env(ruleset, doc, today)
+    findings: list[Finding] = []
+    expanded: Expansions = {}
+    for plan in plans(ruleset, document_context(ruleset, doc.data)):
+        run(plan, env, doc, expanded, findings)
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def trace_rule(ruleset: RuleSet, rule: Rule, doc: Document, *, today: dt.date) -> list[ItemTrace]:
+    """Run one rule traced: each item it looked at, with the steps and the outcome."""
+    traces: list[ItemTrace] = []
+    run(Plan(rule, traced=True), new_env(ruleset, doc, today), doc, {}, [], traces)
+    return traces
+
+
+def run(plan: Plan, env: Env, doc: Document, expanded: Expansions, findings: list[Finding],
+        traces: list[ItemTrace] | None = None) -> None:
+    """Apply one rule to each of its items, adding its findings (and, when asked, each item's trace)."""
+    rule = plan.rule
+    root = doc.data
+    when, test = plan.when, plan.test
+    tracing = traces is not None
+    entry: ItemTrace | None = None
+    for item_path, item in items(rule, root, expanded) if rule.each else (((), root),):
+        if env.params:
+            env.params = {}
+        env.item_path = item_path
+        if tracing:
+            entry = ItemTrace(paths.format_path(item_path))
+            traces.append(entry)  # type: ignore[union-attr]
+            env.trace, env.depth = entry.when, 0
+        try:
+            applicable = when is None or when(env, item)
+            if tracing:
+                entry.applies = applicable  # type: ignore[union-attr]
+                env.trace, env.depth = entry.assertion, 0  # type: ignore[union-attr]
+            if applicable:
+                passed = test(env, item)
+                if tracing:
+                    entry.passed = passed  # type: ignore[union-attr]
+                if not passed:
+                    found = finding(plan, env, item_path, item, doc.line_of((*item_path, *rule.path)))
+                    findings.append(found)
+                    if tracing:
+                        entry.finding = found  # type: ignore[union-attr]
+        except Exception as exc:
+            found = _could_not_check(rule, env, item_path, doc, exc)
+            findings.append(found)
+            if tracing:
+                entry.finding = found  # type: ignore[union-attr]
+        finally:
+            if tracing:
+                env.trace = None
+
+
+def finding(plan: Plan, env: Env, item_path: paths.Segments, item: Any, line: int | None) -> Finding:
+    rule = plan.rule
+    value = paths.get(item, rule.path) if rule.path else item
+    full_path = paths.format_path((*item_path, *rule.path))
+    observed = None if value is MISSING or isinstance(value, (dict, list)) else value
+    params: dict[str, Any] = {"path": full_path, "value": observed if observed is not None else ""}
+    for name, get in plan.params:
+        resolved = get(env, item)
+        params[name] = "" if resolved is MISSING else resolved
+    if env.params:
+        params.update(env.params)
+    code = params.get("why")
+    wording = env.reasons.get(code) if isinstance(code, str) else None
+    message = {}
+    for lang, text in rule.message.items():
+        if wording is None:
+            message[lang] = render(text, params)
+        else:
+            # A check's reason is a code; each language gets its own wording, with the check's params.
+            message[lang] = render(text, {**params, "why": render(wording.get(lang, str(code)), params)})
+    return Finding(rule.id, rule.severity, full_path, message, rule.source, observed, line)
+
+
+def _could_not_check(rule: Rule, env: Env, item_path: paths.Segments, doc: Document, exc: Exception) -> Finding:
+    """A rule whose check raised: a warning that says so, never a blocking error nor a crash.
+
+    Real filings come first: a value the library cannot judge is left to the reviewer.
+    """
+    env.trace = None
+    full_path = paths.format_path((*item_path, *rule.path))
+    detail = f"{type(exc).__name__}: {exc}"
+    params = {"rule": rule.id, "path": full_path, "detail": detail[:200]}
+    message = {lang: render(ui("execution_error", lang)["message"], params) for lang in rule.message}
+    return Finding(rule.id, "warning", full_path, message, rule.source, None,
+                   doc.line_of((*item_path, *rule.path)))
+
+
+# --------------------------------------------------------------------------- report parts
+
+
+def decide(ruleset: RuleSet, env: Env, name: str) -> dict[str, Any] | None:
+    """The outcome of a named decision (``verification``), with its reason and source."""
+    if name not in ruleset.decisions:
+        return None
+    env.item_path = ()
+    option = choose(ruleset, env, name)
+    if option is None:
+        return None
+    params = _params(tuple((n, getter(op)) for n, op in option.params), env, env.root)
+    return {
+        "result": option.result,
+        "reason": {lang: render(text, params) for lang, text in option.reason.items()},
+        "source": [dict(s) for s in option.source],
+    }
+
+
+def _params(getters: tuple[tuple[str, Getter], ...], env: Env, item: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, get in getters:
+        resolved = get(env, item)
+        out[name] = "" if resolved is MISSING else resolved
+    return out
+
+
+class MaterialPlan:
+    """A material ready to list: its conditions as closures, its fixed parts prepared."""
+
+    __slots__ = ("material", "needed", "plan", "provided", "scope", "via")
+
+    def __init__(self, material: Material) -> None:
+        self.material = material
+        self.plan = plan = Plan(material.rule)
+        self.needed = None if material.needed is None else compile_condition(material.needed)
+        self.via = None if material.via is None else compile_condition(material.via)
+        self.provided = plan.test
+        self.scope = "entity" if material.rule.path[:1] == ("entity",) else "application"
+
+
+def checklist(ruleset: RuleSet, env: Env) -> list[dict[str, Any]]:
+    """Every material the application needs, in rule-pack order, with whether it is provided."""
+    root = env.root
+    context = document_context(ruleset, root)
+    selected: tuple[MaterialPlan, ...] = _per_context(ruleset, ("materials", *context), lambda: tuple(
+        MaterialPlan(m) for m in ruleset.materials if applies(m.rule, *context)))
+    out: list[dict[str, Any]] = []
+    for mplan in selected:
+        material, rule = mplan.material, mplan.plan.rule
+        for item_path, item in items(rule, root):
+            env.item_path = item_path
+            env.params = {}
+            if mplan.needed is not None and not mplan.needed(env, item):
+                continue
+            via = mplan.via is not None and mplan.via(env, item)
+            provided = mplan.provided(env, item)
+            params = {"value": item if isinstance(item, str) else "", **_params(mplan.plan.params, env, item)}
+            out.append({
+                "id": material.id,
+                "name": dict(material.name),
+                "scope": paths.format_path(item_path[:2]) if item_path else mplan.scope,  # services[i]
+                "path": paths.format_path((*item_path, *rule.path)),
+                "level": material.level,
+                "required": material.level == "required" and not via,
+                "provided": provided,
+                "via_verification": via,
+                "reason": {lang: render(text, params) for lang, text in material.reason.items()},
+                "source": [dict(s) for s in rule.source],
+                **({"spec": material.spec} if material.spec else {}),
+            })
+    return out
+
+
+def normalized(ruleset: RuleSet, doc: Document) -> dict[str, Any]:
+    """Canonical forms of the values that have one, where they differ from what was given."""
+    env = Env(doc.data, today=dt.date.min, base_dir=doc.base_dir, facts=fact_functions(ruleset))
+    out: dict[str, Any] = {}
+    compiled: tuple[tuple[paths.Segments, Getter], ...] = _per_context(ruleset, ("normalizers",), lambda: tuple(
+        (n.segments, getter(n.operand)) for n in ruleset.normalizers))
+    for segments, get in compiled:
+        for path, value in paths.expand(doc.data, segments):
+            canonical = get(env, value)
+            if canonical is not MISSING and canonical is not None and canonical != value:
+                out[paths.format_path(path)] = canonical
+    return dict(sorted(out.items(), key=lambda kv: paths.sort_key_text(kv[0])))

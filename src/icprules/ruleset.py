@@ -1,0 +1,149 @@
+"""The loaded rule set: rules, facts, decisions, materials and canonical forms, as plain data.
+
+Everything here is frozen records holding syntax trees (:mod:`icprules.language.syntax`),
+names and data, so a rule set pickles and is shipped to worker processes as it is. How it is
+read from files is :mod:`icprules.loading`; how it is applied to a document is
+:mod:`icprules.evaluation`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import paths
+from .data import DataStore
+from .language.syntax import Node, Operand
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled rule. Everything here is plain data, nodes, or names: it pickles."""
+
+    id: str
+    pack: str
+    severity: str
+    title: dict[str, str]
+    message: dict[str, str]
+    source: tuple[dict[str, Any], ...]
+    assert_: Node
+    when: Node | None = None
+    each: tuple[tuple[paths.Segments, bool, str], ...] = ()
+    path: paths.Segments = ()
+    params: tuple[tuple[str, Operand], ...] = ()
+    services: frozenset[str] | None = None
+    operations: frozenset[str] | None = None
+    providers: frozenset[str] | None = None
+    deprecated: dict[str, Any] | None = None
+    spec: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    origin: str | None = None
+    #: True when every ``each`` pattern walks services (the engine then filters by service type).
+    per_service: bool = field(init=False, default=False, compare=False)
+    #: The segments of each ``each`` pattern.
+    patterns: tuple[paths.Segments, ...] = field(init=False, default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "patterns", tuple(segs for segs, _, _ in self.each))
+        object.__setattr__(self, "per_service", bool(self.patterns) and all(
+            len(segs) >= 2 and segs[0] == "services" and segs[1] is paths.ANY for segs in self.patterns))
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    title: dict[str, str]
+    description: dict[str, str]
+    origin: str
+
+
+@dataclass(frozen=True)
+class Normalizer:
+    """A canonical form the report shows for each value a pattern matches."""
+
+    pattern: str
+    segments: paths.Segments
+    operand: Operand
+
+
+@dataclass(frozen=True)
+class Option:
+    """One outcome of a decision: chosen when ``when`` holds (or always, without one)."""
+
+    result: str
+    when: Node | None
+    reason: dict[str, str]
+    params: tuple[tuple[str, Operand], ...]
+    source: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A named value derived once per document (``province``...): an operand, or a condition's answer."""
+
+    name: str
+    operand: Operand | None = None
+    condition: Node | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A named choice among ordered options (the first whose condition holds).
+
+    It is also a fact, whose value is the chosen option's ``result``, so rules and
+    materials can depend on it (``{fact: verification, equals: electronic}``).
+    """
+
+    name: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class Material:
+    """Something to prepare: an attachment, a paper, a pre-approval (the checklist's rows)."""
+
+    id: str
+    name: dict[str, str]
+    level: str  # "required" or "info"
+    rule: Rule  # where it applies and how "provided" is judged (its finding when missing)
+    needed: Node | None  # when the material is needed at all
+    via: Node | None  # when it comes out of the verification itself instead of being attached
+    reason: dict[str, str]
+    spec: str | None
+
+
+@dataclass
+class RuleSet:
+    """Compiled rules, facts and data: build once, use for any number of documents."""
+
+    rules: tuple[Rule, ...]
+    facts: dict[str, Fact | Decision]
+    fact_specs: dict[str, dict[str, Any]]
+    packs: tuple[Pack, ...]
+    data: DataStore
+    normalizers: tuple[Normalizer, ...] = ()
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    materials: tuple[Material, ...] = ()
+    #: The pack that defines each fact and decision (for the reference).
+    defined_in: dict[str, str] = field(default_factory=dict)
+    #: The evaluation plans of the rules (and materials) that apply, by (operation, provider,
+    #: service types): documents repeat these contexts. Plans hold closures, so they are built
+    #: per process (see ``evaluation.plans``).
+    applicable: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Closures do not pickle; a worker process rebuilds its plans on first use.
+        return {**self.__dict__, "applicable": {}}
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rules)
+
+
