@@ -41,9 +41,8 @@ import yaml
 from stdnum.cn import ric as stdnum_ric
 
 import icprules
-from icprules import evaluation, registry
+from icprules import registry
 from icprules.ids import uscc
-from icprules.input_schema import input_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -154,6 +153,8 @@ def rate(func: Any, docs: list[Any], repeat: int = 3) -> float:
 
 def evaluate_rules(rules: icprules.RuleSet, doc: Any) -> list[Any]:
     """The rule engine alone: read the document, run every rule, render the findings."""
+    from icprules import evaluation  # not at the top: --against imports this file under older trees
+
     return evaluation.evaluate(rules, icprules.read_document(doc, base_dir=EXAMPLES), today=TODAY)
 
 
@@ -309,6 +310,8 @@ def main() -> None:
         print(f"overhead of the {label}: {timed:.0f}/s vs direct replay of its {calls:.0f} primitive calls "
               f"{direct:.0f}/s = {direct / timed:.2f}x{target}")
     engine_rate = rate(check, sample)
+
+    from icprules.input_schema import input_schema
 
     validator = jsonschema.Draft202012Validator(input_schema())
     as_json = [json.loads(json.dumps(d, default=str)) for d in sample]
