@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -16,9 +15,10 @@ import pytest
 import icprules
 from conftest import run
 from icprules.data import BUILTIN_DATA
+from icprules.resources import shipped
 from icprules.rule_schema import schema_text
 
-SCHEMA_FILE = Path(icprules.__file__).parent / "schema" / "rule-file.schema.json"
+SCHEMA_FILE = Path(str(shipped("schema"))) / "rule-file.schema.json"
 ROOT = Path(__file__).resolve().parents[1]
 
 GOOD_RULE = """\
@@ -51,7 +51,7 @@ def _load_error(tmp_path: Path, text: str) -> icprules.Problem:
 
 def test_committed_schema_matches_the_registry() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
-        "regenerate with: icprules rule-schema > src/icprules/schema/rule-file.schema.json"
+        "regenerate with: icprules rule-schema > schema/rule-file.schema.json"
     )
 
 
@@ -60,7 +60,7 @@ def test_every_builtin_pack_validates_against_the_published_schema() -> None:
     import yaml
 
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    for path in sorted((Path(icprules.__file__).parent / "rules").glob("*.yaml")):
+    for path in sorted(Path(str(shipped("rules"))).glob("*.yaml")):
         jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
 
 
@@ -108,7 +108,7 @@ def test_committed_pack_digests_are_current() -> None:
     committed = json.loads(VALIDATED.read_text(encoding="utf-8"))
     assert committed == validated_digests(), (
         "the shipped packs or the rule-file schema changed; once the test above passes, regenerate with: "
-        "icprules rule-schema --digests > src/icprules/schema/validated-packs.json"
+        "icprules rule-schema --digests > schema/validated-packs.json"
     )
 
 
@@ -212,7 +212,9 @@ def test_folder_of_packs_loads_in_name_order(tmp_path: Path) -> None:
     assert icprules.load_rules(folder).rule("extra.beijing-only").severity == "info"
 
 
-def test_builtin_packs_and_data_are_shipped_in_the_package() -> None:
-    pkg = Path(icprules.__file__).parent
-    assert list((pkg / "rules").glob("*.yaml")) and (pkg / "data" / "provinces.yaml").is_file()
-    shutil.disk_usage(pkg)  # the folder exists on disk (editable install or wheel)
+def test_rules_data_and_schemas_sit_at_the_top_of_the_repository() -> None:
+    # The rule packs are the product: rule authors find them beside src/, not inside it.
+    root = Path(__file__).resolve().parents[1]
+    assert Path(str(shipped("rules"))) == root / "rules"
+    assert (root / "data" / "provinces.yaml").is_file() and (root / "data" / "banned_terms.yaml").is_file()
+    assert not (root / "src" / "icprules" / "rules").exists()

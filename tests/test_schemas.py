@@ -12,8 +12,9 @@ import pytest
 import icprules
 from conftest import run
 from icprules import input_schema, report_schema
+from icprules.resources import shipped
 
-SCHEMAS = Path(icprules.__file__).parent / "schema"
+SCHEMAS = Path(str(shipped("schema")))
 
 
 def _json(value: Any) -> Any:

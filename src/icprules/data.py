@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem, RuleFileError
+from .resources import shipped
 from .yamlio import LoadError, decode, load_yaml
 
-BUILTIN_DATA = files("icprules") / "data"
+BUILTIN_DATA = shipped("data")
 
 
 @lru_cache(maxsize=1)

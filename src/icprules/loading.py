@@ -16,7 +16,6 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,7 @@ from .data import DataStore
 from .errors import Problem, RuleFileError
 from .language.syntax import CompileError, Parser
 from .registry import load_builtins
+from .resources import shipped
 from .rule_schema import rule_file_schema
 from .ruleset import SEVERITIES, Decision, Fact, Material, Normalizer, Option, Pack, Rule, RuleSet
 from .yamlio import LoadError, Positions, decode, load_yaml
@@ -31,10 +31,10 @@ from .yamlio import LoadError, Positions, decode, load_yaml
 if TYPE_CHECKING:
     import jsonschema
 
-BUILTIN_RULES = files("icprules") / "rules"
+BUILTIN_RULES = shipped("rules")
 #: Digests of the shipped packs as the test suite last validated them, with the rule-file schema.
-VALIDATED = files("icprules") / "schema" / "validated-packs.json"
-RULE_FILE_SCHEMA = files("icprules") / "schema" / "rule-file.schema.json"
+VALIDATED = shipped("schema") / "validated-packs.json"
+RULE_FILE_SCHEMA = shipped("schema") / "rule-file.schema.json"
 SEVERITY_RANK = {name: i for i, name in enumerate(SEVERITIES)}
 
 
