@@ -9,8 +9,8 @@ install reads them from the top of the repository.
 from __future__ import annotations
 
 from functools import cache
+from importlib.abc import Traversable  # importlib.resources.abc from Python 3.11 on
 from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 FOLDERS = ("rules", "data", "schema")
