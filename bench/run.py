@@ -42,7 +42,7 @@ from stdnum.cn import ric as stdnum_ric
 
 import icprules
 from icprules import registry
-from icprules.ids import uscc
+from icprules.identifiers import uscc
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -311,7 +311,7 @@ def main() -> None:
               f"{direct:.0f}/s = {direct / timed:.2f}x{target}")
     engine_rate = rate(check, sample)
 
-    from icprules.input_schema import input_schema
+    from icprules.reading.input_schema import input_schema
 
     validator = jsonschema.Draft202012Validator(input_schema())
     as_json = [json.loads(json.dumps(d, default=str)) for d in sample]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import icprules
-from icprules import docs
-from icprules.locale import date_text, negotiate
+from icprules.report import docs
+from icprules.report.locale import date_text, negotiate
 from test_cli import cli
 
 REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "reference"

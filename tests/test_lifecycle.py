@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from conftest import run
-from icprules import footer
+from icprules.report import footer
 from icprules.timeline import add_working_days
 from test_cli import cli
 

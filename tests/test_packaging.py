@@ -59,3 +59,11 @@ def test_the_installed_wheel_checks_an_example(wheel: Path, tmp_path: Path) -> N
     assert result["file"].startswith(str(venv)), "the wheel, not the editable install, was imported"
     assert result["rules"].startswith(str(venv))
     assert result["ok"] is True and result["n"] > 100
+
+
+def test_every_subpackage_is_listed_for_the_wheel() -> None:
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT / "src").parts) for p in (ROOT / "src").rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"

@@ -13,14 +13,13 @@ from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
 
 from conftest import EXAMPLES
+from icprules import primitives  # noqa: F401 - registers the built-in checks
 from icprules.context import Env
 from icprules.data import DataStore
-from icprules.ids import ric, uscc
+from icprules.identifiers import ric, uscc
 from icprules.primitives.names import compact, find_term
 from icprules.primitives.network import level, parse_domain
-from icprules.registry import CHECKS, TRANSFORMS, load_builtins
-
-load_builtins()
+from icprules.registry import CHECKS, TRANSFORMS
 
 
 def test_stdnum_uscc_refuses_real_n_codes_and_our_wrapper_accepts_them() -> None:
@@ -180,7 +179,7 @@ def test_registrable_domain_agrees_with_the_list_loaded_with_punycode_rules(doma
 def test_number_doubts_are_reason_codes_worded_in_each_language(website: dict[str, Any]) -> None:
     # They were English sentences written in Python, which reached the Chinese messages as is.
     from conftest import run
-    from icprules.ids import ric, uscc
+    from icprules.identifiers import ric, uscc
 
     for doubt in (ric.region_doubt("310115199001010010"), uscc.registration_doubt("97110105MA01C3UX45"),
                   uscc.registration_doubt("B1110105MA01C3UX4M")):

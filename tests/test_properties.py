@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import icprules
 from conftest import EXAMPLES, TODAY, base
 from icprules import paths
-from icprules.input_schema import input_schema
+from icprules.reading.input_schema import input_schema
 
 RULES = icprules.default_rules()
 RULE_IDS = set(RULES.ids)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from icprules import record_number as rn
+from icprules.identifiers import record_number as rn
 from test_cli import cli
 
 ABBRS = sorted(rn._provinces())

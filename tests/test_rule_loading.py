@@ -16,7 +16,7 @@ import icprules
 from conftest import run
 from icprules.data import BUILTIN_DATA
 from icprules.resources import shipped
-from icprules.rule_schema import schema_text
+from icprules.ruleset.rule_schema import schema_text
 
 SCHEMA_FILE = Path(str(shipped("schema"))) / "rule-file.schema.json"
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,7 +103,7 @@ def test_a_data_change_changes_the_outcome_without_code(tmp_path: Path, website:
 
 
 def test_committed_pack_digests_are_current() -> None:
-    from icprules.loading import VALIDATED, validated_digests
+    from icprules.ruleset.loading import VALIDATED, validated_digests
 
     committed = json.loads(VALIDATED.read_text(encoding="utf-8"))
     assert committed == validated_digests(), (
@@ -113,7 +113,7 @@ def test_committed_pack_digests_are_current() -> None:
 
 
 def test_a_shipped_pack_changed_in_place_is_validated_again() -> None:
-    from icprules.loading import BUILTIN_RULES, validated_before
+    from icprules.ruleset.loading import BUILTIN_RULES, validated_before
 
     raw = (BUILTIN_RULES / "people.yaml").read_bytes()
     assert validated_before("people.yaml", raw)

@@ -11,7 +11,8 @@ import pytest
 
 import icprules
 from conftest import run
-from icprules import input_schema, report_schema
+from icprules.reading import input_schema
+from icprules.report import schema as report_schema
 from icprules.resources import shipped
 
 SCHEMAS = Path(str(shipped("schema")))

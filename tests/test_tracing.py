@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 import icprules
 from conftest import TODAY, base
 from icprules import paths
-from icprules.document import read
 from icprules.evaluation import items, new_env
 from icprules.language.compiler import compile_condition
 from icprules.language.syntax import Node
+from icprules.reading.document import read
 from test_properties import mutated, mutations
 from test_rule_cases import CASES, build
 

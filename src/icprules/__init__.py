@@ -9,13 +9,13 @@ True
 from __future__ import annotations
 
 from .api import check, default_rules, explain
-from .document import Document
-from .document import read as read_document
 from .errors import DocumentError, IcpRulesError, Problem, RuleFileError
-from .loading import load_rules
-from .model import Application
-from .report import Finding, Report
-from .ruleset import Rule, RuleSet
+from .reading.document import Document
+from .reading.document import read as read_document
+from .reading.model import Application
+from .report.findings import Finding, Report
+from .ruleset.loading import load_rules
+from .ruleset.model import Rule, RuleSet
 
 __version__ = "0.1.0"
 

@@ -7,17 +7,17 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from . import document as _document
 from . import timeline
 from .evaluation import checklist, decide, document_context, evaluate, new_env, normalized
 from .explain import Explanation
 from .explain import explain as _explain
-from .loading import load_rules
-from .model import Application
 from .primitives.records import start_date
-from .privacy import Masker, mask_report
-from .report import Report
-from .ruleset import RuleSet
+from .reading import document as _document
+from .reading.model import Application
+from .report.findings import Report
+from .report.privacy import Masker, mask_report
+from .ruleset.loading import load_rules
+from .ruleset.model import RuleSet
 
 _DEFAULT: RuleSet | None = None
 

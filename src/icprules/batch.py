@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from .api import check
 from .errors import DocumentError, IcpRulesError
-from .ruleset import RuleSet
+from .ruleset.model import RuleSet
 
 _RULES: RuleSet | None = None
 

@@ -14,16 +14,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import formats, record_number
 from .api import check
 from .data import builtin, ui
 from .errors import IcpRulesError
 from .explain import explain
-from .loading import load_rules, validated_digests
-from .locale import negotiate
-from .report import Report
-from .rule_schema import schema_text
-from .ruleset import RuleSet
+from .identifiers import record_number
+from .report import formats
+from .report.findings import Report
+from .report.locale import negotiate
+from .ruleset.loading import load_rules, validated_digests
+from .ruleset.model import RuleSet
+from .ruleset.rule_schema import schema_text
 
 
 def _date(text: str) -> dt.date:
@@ -118,14 +119,15 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
                 out.write(schema_text())
             return 0
         if args.command == "schema":
-            from . import input_schema, report_schema  # each command imports what only it needs: start-up time
+            from .reading import input_schema
+            from .report import schema as report_schema
 
             out.write(report_schema.schema_text() if args.report else input_schema.schema_text())
             return 0
         if args.command == "record-number":
             return _explain_number(args.number, args.lang, out)
         if args.command == "footer":
-            from . import footer
+            from .report import footer
 
             if args.app:
                 notice = footer.app_notice(args.number)
@@ -141,7 +143,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         if args.command == "explain":
             return _explain(ruleset, args, out)
         if args.command == "docs":
-            from . import docs
+            from .report import docs
 
             written = docs.write(ruleset, args.lang, Path(args.out))
             out.write(f"wrote {len(written)} pages to {args.out}\n")

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, RuleFileError
+from .reading.yamlio import LoadError, decode, load_yaml
 from .resources import shipped
-from .yamlio import LoadError, decode, load_yaml
 
 BUILTIN_DATA = shipped("data")
 

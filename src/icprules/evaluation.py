@@ -17,12 +17,12 @@ from typing import Any
 from . import paths
 from .context import Env, FactFunction, TraceStep
 from .data import ui
-from .document import Document
 from .language.compiler import Getter, Test, compile_condition, getter
 from .messages import render
 from .paths import MISSING
-from .report import Finding
-from .ruleset import Decision, Fact, Material, Option, Rule, RuleSet
+from .reading.document import Document
+from .report.findings import Finding
+from .ruleset.model import Decision, Fact, Material, Option, Rule, RuleSet
 
 Context = tuple[str | None, str | None, frozenset[str]]
 Expansions = dict[paths.Segments, list[tuple[paths.Segments, Any]]]

@@ -13,16 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import document as _document
 from .context import TraceStep
 from .data import ui
 from .evaluation import ItemTrace, applies, document_context, trace_rule
 from .messages import show
-from .model import Application
 from .paths import MISSING
-from .privacy import Masker, mask_report
-from .report import Finding, Report
-from .ruleset import RuleSet
+from .reading import document as _document
+from .reading.model import Application
+from .report.findings import Finding, Report
+from .report.privacy import Masker, mask_report
+from .ruleset.model import RuleSet
 
 
 @dataclass

@@ -74,8 +74,3 @@ def transform(name: str, *, params: Mapping[str, Any] | None = None, doc: Mappin
 def why(code: str, **params: Any) -> dict[str, Any]:
     """A failed check's reason: a code from data/reasons.yaml and its parameters."""
     return {"why": code, **params}
-
-
-def load_builtins() -> None:
-    """Import the modules that register the built-in primitives."""
-    from . import primitives  # noqa: F401

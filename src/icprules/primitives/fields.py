@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
 from .. import paths
 from ..context import Env
-from ..data import DataStore
 from ..registry import check
+from ..resources import shipped
+
+if TYPE_CHECKING:
+    from ..data import DataStore
 
 
 def _known_paths(schema: dict[str, Any]) -> frozenset[str]:
@@ -34,10 +38,10 @@ def _known_paths(schema: dict[str, Any]) -> frozenset[str]:
 
 
 def _prepare(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
-    from ..input_schema import input_schema
-
+    # The published input schema (kept equal to the one generated from the model by a test).
+    schema = json.loads((shipped("schema") / "application-v1.schema.json").read_text(encoding="utf-8"))
     # As segment tuples, so an item's path is looked up without formatting it as text.
-    return {"known": frozenset(paths.parse(p) for p in _known_paths(input_schema(data)))}
+    return {"known": frozenset(paths.parse(p) for p in _known_paths(schema))}
 
 
 @check("known_field", prepare=_prepare, positional=True,

@@ -8,7 +8,7 @@ from typing import Any
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 from ..context import Env
-from ..ids import ric, uscc
+from ..identifiers import ric, uscc
 from ..registry import check, why
 
 _REASONS = {InvalidLength: "wrong_length", InvalidFormat: "bad_characters", InvalidChecksum: "bad_checksum",

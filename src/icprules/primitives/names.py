@@ -5,13 +5,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..context import Env
-from ..data import DataStore
 from ..paths import MISSING, expand, parse
 from ..registry import check, transform
 from .text import fold
+
+if TYPE_CHECKING:
+    from ..data import DataStore
 
 
 def is_han(ch: str) -> bool:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import ipaddress
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import idna
 from publicsuffixlist import PublicSuffixList
 
 from ..context import Env
-from ..data import DataStore
 from ..registry import check, transform, why
+
+if TYPE_CHECKING:
+    from ..data import DataStore
 
 _PSL: PublicSuffixList | None = None
 _DOTS = re.compile("[\u3002\uff0e\uff61]")  # ideographic and full-width full stops

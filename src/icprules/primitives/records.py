@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .. import record_number as rn
 from ..context import Env
+from ..identifiers import record_number as rn
 from ..paths import MISSING
 from ..registry import check, transform, why
 from ..timeline import add_working_days

@@ -5,10 +5,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..data import DataStore
 from ..registry import transform
+
+if TYPE_CHECKING:
+    from ..data import DataStore
 
 #: Zero-width and joiner characters that make "中\u200b国" look like "中国" on screen.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)

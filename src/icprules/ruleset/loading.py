@@ -19,14 +19,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .data import DataStore
-from .errors import Problem, RuleFileError
-from .language.syntax import CompileError, Parser
-from .registry import load_builtins
-from .resources import shipped
+from .. import primitives  # noqa: F401 - importing it registers the built-in checks
+from ..data import DataStore
+from ..errors import Problem, RuleFileError
+from ..language.syntax import CompileError, Parser
+from ..reading.yamlio import LoadError, Positions, decode, load_yaml
+from ..resources import shipped
+from .model import SEVERITIES, Decision, Fact, Material, Normalizer, Option, Pack, Rule, RuleSet
 from .rule_schema import rule_file_schema
-from .ruleset import SEVERITIES, Decision, Fact, Material, Normalizer, Option, Pack, Rule, RuleSet
-from .yamlio import LoadError, Positions, decode, load_yaml
 
 if TYPE_CHECKING:
     import jsonschema
@@ -146,7 +146,6 @@ def load_rules(*locations: str | os.PathLike[str], builtin: bool = True,
     A rule in a later pack replaces the rule with the same id; a pack's ``disable``
     list removes earlier rules. ``data`` folders override built-in data files by name.
     """
-    load_builtins()
     store = DataStore.load([Path(d) for d in data])
     raw: list[_RawPack] = []
     if builtin:

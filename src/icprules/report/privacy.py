@@ -13,10 +13,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from . import paths
-from .data import DataStore
-from .primitives.contact import national_phone, normalise_phone
-from .report import Finding, Report
+from .. import paths
+from ..data import DataStore
+from ..primitives.contact import national_phone, normalise_phone
+from .findings import Finding, Report
 
 
 def _mask(text: str, kind: str, masks: Mapping[str, Any]) -> str:

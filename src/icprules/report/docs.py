@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .data import ui
+from ..data import ui
+from ..ruleset.model import Rule, RuleSet
 from .formats import cite
 from .locale import date_text
-from .ruleset import Rule, RuleSet
 
 
 def _esc(text: Any) -> str:
@@ -53,7 +53,7 @@ def _rule(rule: Rule, lang: str, titles: Mapping[str, Any]) -> list[str]:
         lines.append(f"- {t['when']}: `{rule.when.describe()}`")
     lines.append(f"- {t['check']}: `{rule.assert_.describe()}`")
     if rule.path:
-        from .paths import format_path
+        from ..paths import format_path
 
         lines.append(f"- {t['field']}: `{format_path(rule.path)}`")
     lines.append(f"- {t['message']}: {rule.message.get(lang, '')}")

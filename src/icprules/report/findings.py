@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .paths import sort_key_text
+from ..paths import sort_key_text
 
 REPORT_FORMAT = "icprules/report/v1"
 SEVERITY_ORDER = ("error", "warning", "info")

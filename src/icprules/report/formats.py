@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .data import ui
-from .report import SEVERITY_ORDER, Report
+from ..data import ui
+from .findings import SEVERITY_ORDER, Report
 
 
 def cite(source: Mapping[str, Any], titles: Mapping[str, Any] | None = None, lang: str = "en") -> str:
@@ -97,7 +97,7 @@ def sarif(report: Report, rules: Any, *, lang: str = "en", uri: str | None = Non
 
     ``rules`` is the :class:`~icprules.rules.RuleSet` that produced the report.
     """
-    from . import __version__
+    from .. import __version__
 
     index = {rule.id: i for i, rule in enumerate(rules.rules)}
     driver_rules = []

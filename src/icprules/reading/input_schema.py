@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .data import DataStore
+from ..data import DataStore
 from .model import Application
 
 SCHEMA_ID = "https://icprules.dev/schema/application-v1.schema.json"

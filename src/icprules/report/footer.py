@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from . import record_number as rn
-from .data import DataStore
+from ..data import DataStore
+from ..identifiers import record_number as rn
 
 
 def _display() -> dict[str, Any]:

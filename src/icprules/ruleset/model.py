@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import paths
-from .data import DataStore
-from .language.syntax import Node, Operand
+from .. import paths
+from ..data import DataStore
+from ..language.syntax import Node, Operand
 
 SEVERITIES = ("error", "warning", "info")
 

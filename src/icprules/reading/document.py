@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import paths
-from .errors import DocumentError, Problem
+from .. import paths
+from ..errors import DocumentError, Problem
 from .model import FORMAT_V1, Application
 from .yamlio import MAX_DEPTH, MAX_VALUES, LoadError, Positions, decode, load_text
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
-from .paths import Segments, format_path
+from ..errors import Problem
+from ..paths import Segments, format_path
 
 #: Limits on what one document may expand to. Real applications are a few hundred
 #: values; rule packs a few thousand. These bound memory and time, not usefulness.

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .errors import IcpRulesError
+from ..errors import IcpRulesError
 
 __all__ = ["InvalidComponent", "InvalidFormat", "RecordNumber", "RecordNumberError", "compact", "format",
            "is_valid", "parse", "validate"]
@@ -112,7 +112,7 @@ class RecordNumber:
 @lru_cache(maxsize=1)
 def _provinces() -> dict[str, dict[str, Any]]:
     """Abbreviation (and historical alias) -> province row, from data/provinces.yaml."""
-    from .data import DataStore
+    from ..data import DataStore
 
     store = DataStore.load()
     out: dict[str, dict[str, Any]] = {}

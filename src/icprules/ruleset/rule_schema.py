@@ -13,8 +13,9 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from .language.syntax import COMPARISONS, TYPE_NAMES
-from .registry import CHECKS, TRANSFORMS, load_builtins
+from .. import primitives  # noqa: F401 - importing it registers the built-in checks
+from ..language.syntax import COMPARISONS, TYPE_NAMES
+from ..registry import CHECKS, TRANSFORMS
 
 SCHEMA_ID = "https://icprules.dev/schema/rule-file.schema.json"
 RULE_ID_PATTERN = r"^[a-z][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$"
@@ -107,7 +108,6 @@ def _citation() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def rule_file_schema() -> dict[str, Any]:
-    load_builtins()
     rule: dict[str, Any] = {
         "type": "object",
         "required": ["id", "severity", "message", "source", "assert"],

@@ -1,0 +1,1 @@
+"""The report and its outputs: findings, masking, text/JSON/SARIF, the generated reference."""
