@@ -75,7 +75,7 @@ def test_broken_rule_pack_exits_2(tmp_path: Path) -> None:
     pack = tmp_path / "p.yaml"
     pack.write_text("format: icprules/rules/v1\npack: p\nrules: [{id: x}]\n", encoding="utf-8")
     code, _, err = cli("check", WEBSITE, "--rules", str(pack))
-    assert code == 2 and "invalid rule file" in err and str(pack) in err
+    assert code == 2 and "invalid rule or data file" in err and str(pack) in err
 
 
 def test_bad_today_is_a_usage_error() -> None:

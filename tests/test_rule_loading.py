@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 import icprules
 from conftest import run
 from icprules.data import BUILTIN_DATA
+from icprules.reading.yamlio import load_yaml
 from icprules.resources import shipped
 from icprules.ruleset.rule_schema import schema_text
 
@@ -113,12 +116,77 @@ def test_committed_pack_digests_are_current() -> None:
 
 
 def test_a_shipped_pack_changed_in_place_is_validated_again() -> None:
-    from icprules.ruleset.loading import BUILTIN_RULES, validated_before
+    from icprules.ruleset.loading import BUILTIN_RULES
+    from icprules.validation import RULE_FILE_SCHEMA, data_schema_name, validated_before
 
     raw = (BUILTIN_RULES / "people.yaml").read_bytes()
-    assert validated_before("people.yaml", raw)
-    assert not validated_before("people.yaml", raw.replace(b"severity: error", b"severity: fatal", 1))
-    assert not validated_before("new-pack.yaml", raw), "only the shipped names are known"
+    assert validated_before("packs", "people.yaml", raw, RULE_FILE_SCHEMA)
+    assert not validated_before("packs", "people.yaml", raw.replace(b"severity: error", b"severity: fatal", 1),
+                                RULE_FILE_SCHEMA)
+    assert not validated_before("packs", "new-pack.yaml", raw, RULE_FILE_SCHEMA), "only the shipped names are known"
+    data = (BUILTIN_DATA / "limits.yaml").read_bytes()
+    assert validated_before("data", "limits.yaml", data, data_schema_name("limits"))
+    assert not validated_before("data", "limits.yaml", data + b"\n# edited\n", data_schema_name("limits"))
+
+
+# --------------------------------------------------------------------------- data files and their schemas
+
+
+def _data_override(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir(exist_ok=True)
+    original = (BUILTIN_DATA / f"{name}.yaml").read_text(encoding="utf-8")
+    assert old in original, old
+    (folder / f"{name}.yaml").write_text(original.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+def test_every_data_file_has_a_published_schema_and_passes_it() -> None:
+    from icprules.validation import data_schema_name, validate
+
+    for path in sorted(Path(str(BUILTIN_DATA)).glob("*.yaml")):
+        schema = Path(str(shipped("schema"))) / data_schema_name(path.stem)
+        assert schema.is_file(), f"no schema for data/{path.name}"
+        jsonschema.Draft202012Validator.check_schema(json.loads(schema.read_text(encoding="utf-8")))
+        value, positions = load_yaml(path.read_text(encoding="utf-8"), str(path))
+        validate(value, data_schema_name(path.stem), positions)  # raises with located problems
+
+
+@pytest.mark.parametrize(("name", "old", "new", "expected"), [
+    ("limits", "app_domain_max_level: 4", "app_domain_max_level: four", "limits.yaml:"),
+    ("providers", "unsupported_provinces: [XZ, QH]", "unsupported_provinces: XZ", "unsupported_provinces"),
+    ("banned_terms", "severity: error", "severity: fatal", "'fatal' is not one of"),
+    ("timeline", "working_days: 20", "workingdays: 20", "workingdays"),
+])
+def test_a_wrong_data_value_is_a_located_load_error(tmp_path: Path, name: str, old: str, new: str,
+                                                    expected: str) -> None:
+    folder = _data_override(tmp_path, name, old, new)
+    with pytest.raises(icprules.RuleFileError) as info:
+        icprules.load_rules(data=[folder])
+    text = str(info.value)
+    assert f"{name}.yaml:" in text and expected in text
+    assert re.search(rf"{name}\.yaml:\d+:\d+", text), "the error names the line"
+
+
+def test_text_cut_at_an_unquoted_comma_is_a_load_error(tmp_path: Path) -> None:
+    # {name_en: radio, film and TV programmes} read as name_en "radio" and a key "film and TV programmes".
+    folder = _data_override(tmp_path, "app_vocabularies", 'name_en: "radio, film and TV programmes"',
+                            "name_en: radio, film and TV programmes")
+    with pytest.raises(icprules.RuleFileError, match=r"app_vocabularies.yaml:\d+:\d+.*unquoted comma"):
+        icprules.load_rules(data=[folder])
+
+
+def test_no_shipped_text_was_cut_at_a_comma() -> None:
+    value = icprules.default_rules().data.resolve("app_vocabularies.pre_approval_categories.radio_film_tv")
+    assert value["name_en"] == "radio, film and TV programmes"
+
+
+def test_a_data_file_that_matches_no_data_name_is_an_error(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "banned_term.yaml").write_text("meta: {source: x, as_of: 2026-01-01}\n", encoding="utf-8")
+    with pytest.raises(icprules.RuleFileError, match="no data file is called 'banned_term'"):
+        icprules.load_rules(data=[folder])
 
 
 def test_checking_with_the_builtin_rules_does_not_import_jsonschema() -> None:
@@ -172,7 +240,7 @@ def test_broken_data_file_is_a_rule_file_error(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     (data_dir / "providers.yaml").write_text("providers: {}\n", encoding="utf-8")
-    with pytest.raises(icprules.RuleFileError, match="needs 'meta' with 'source' and 'as_of'"):
+    with pytest.raises(icprules.RuleFileError, match="'meta' is a required property"):
         icprules.load_rules(data=[data_dir])
 
 

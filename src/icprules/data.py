@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import validation
 from .errors import Problem, RuleFileError
 from .reading.yamlio import LoadError, decode, load_yaml
 from .resources import shipped
@@ -56,21 +57,26 @@ class DataStore:
                 self.add_file(entry, trusted=trusted)
 
     def add_file(self, path: Path | Any, *, trusted: bool = False) -> None:
+        """Read one data file and validate it against its published schema (``schema/data/NAME``).
+
+        A file replaces the loaded file of the same name; a name that matches no data file is
+        an error, since the file would change nothing.
+        """
         name = path.name.rsplit(".", 1)[0]
         file = str(path)
+        if name not in validation.known_data_files():
+            raise validation.no_such_data_file(name, file)
         try:
-            value, positions = load_yaml(decode(path.read_bytes(), file), file, trusted=trusted)
+            raw = path.read_bytes()
+            value, positions = load_yaml(decode(raw, file), file, trusted=trusted, strict_flow=True)
         except LoadError as exc:
             raise RuleFileError(exc.problem) from None
         except OSError as exc:
             raise RuleFileError(Problem(f"cannot read: {exc}", file=file)) from None
         if not isinstance(value, dict):
             raise RuleFileError(positions.problem("a data file is a mapping"))
-        meta = value.get("meta")
-        if not isinstance(meta, dict) or not meta.get("source") or not meta.get("as_of"):
-            raise RuleFileError(
-                positions.problem("a data file needs 'meta' with 'source' and 'as_of'", ("meta",))
-            )
+        validation.validate(value, validation.data_schema_name(name), positions, raw=raw if trusted else None,
+                            kind="data", name=path.name)
         self.files[name] = value
 
     def resolve(self, ref: str) -> Any:

@@ -71,4 +71,4 @@ class DocumentError(_ProblemsError):
 class RuleFileError(_ProblemsError):
     """A rule pack or data file is unreadable or breaks the rule-file schema."""
 
-    kind = "invalid rule file"
+    kind = "invalid rule or data file"

@@ -75,10 +75,11 @@ def _yaml_problem(file: str | None, exc: yaml.MarkedYAMLError) -> Problem:
 
 
 class _Builder:
-    def __init__(self, loader: Any, positions: Positions) -> None:
+    def __init__(self, loader: Any, positions: Positions, strict_flow: bool = False) -> None:
         self.loader = loader
         self.positions = positions
         self.count = 0
+        self.strict_flow = strict_flow
 
     def build(self, node: yaml.Node, path: Segments, depth: int) -> Any:
         self.count += 1
@@ -120,9 +121,20 @@ class _Builder:
                             self.positions.file, key_node.start_mark, f"duplicate key {key!r}", path
                         )
                     )
+                if self.strict_flow and node.flow_style and _no_value(key_node, value_node):
+                    raise LoadError(_mark_problem(
+                        self.positions.file, key_node.start_mark,
+                        f"{key!r} has no value inside {{...}}: is it the rest of the text before it, cut at an "
+                        "unquoted comma? Put that text in quotes", path))
                 out[key] = self.build(value_node, (*path, str(key) if not isinstance(key, str) else key), depth + 1)
             return out
         raise LoadError(self.positions.problem("unsupported YAML node", path))
+
+
+def _no_value(key: yaml.Node, value: yaml.Node) -> bool:
+    """A key written without a colon, so YAML made up its null value (``{en: radio, film and TV}``)."""
+    return (isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:null" and value.value == ""
+            and value.start_mark.index == key.end_mark.index)
 
 
 def _mark_problem(file: str | None, mark: Any, message: str, path: Segments = ()) -> Problem:
@@ -147,10 +159,13 @@ def decode(raw: bytes, file: str | None) -> str:
     return text
 
 
-def load_yaml(text: str, file: str | None = None, *, trusted: bool = False) -> tuple[Any, Positions]:
+def load_yaml(text: str, file: str | None = None, *, trusted: bool = False,
+              strict_flow: bool = False) -> tuple[Any, Positions]:
     """Parse one YAML document; duplicate keys, bombs and deep nesting are errors.
 
-    ``trusted`` (our own shipped files only) allows the faster C parser.
+    ``trusted`` (our own shipped files only) allows the faster C parser. ``strict_flow`` (rule
+    packs and data) refuses a key without a value inside ``{...}``: it is almost always text cut
+    at an unquoted comma, which YAML reads silently as a second key.
     """
     positions = Positions(file)
     if len(text) > MAX_BYTES:
@@ -172,7 +187,7 @@ def load_yaml(text: str, file: str | None = None, *, trusted: bool = False) -> t
         if node is None:
             return None, positions
         try:
-            value = _Builder(loader, positions).build(node, (), 0)
+            value = _Builder(loader, positions, strict_flow).build(node, (), 0)
         except yaml.MarkedYAMLError as exc:
             raise LoadError(_yaml_problem(file, exc)) from None
         except RecursionError:

@@ -10,31 +10,26 @@ checks, citation documents) and compile the conditions.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import primitives  # noqa: F401 - importing it registers the built-in checks
+from .. import primitives, validation  # noqa: F401 - importing primitives registers the built-in checks
 from ..data import DataStore
 from ..errors import Problem, RuleFileError
 from ..language.syntax import CompileError, Parser
 from ..reading.yamlio import LoadError, Positions, decode, load_yaml
 from ..resources import shipped
 from .model import SEVERITIES, Decision, Fact, Material, Normalizer, Option, Pack, Rule, RuleSet
-from .rule_schema import rule_file_schema
 
 if TYPE_CHECKING:
-    import jsonschema
+    pass
 
 BUILTIN_RULES = shipped("rules")
-#: Digests of the shipped packs as the test suite last validated them, with the rule-file schema.
-VALIDATED = shipped("schema") / "validated-packs.json"
-RULE_FILE_SCHEMA = shipped("schema") / "rule-file.schema.json"
+#: Digests of the shipped packs and data as the test suite last validated them, with their schemas.
+VALIDATED = shipped("schema") / validation.VALIDATED
 SEVERITY_RANK = {name: i for i, name in enumerate(SEVERITIES)}
 
 
@@ -59,84 +54,22 @@ def _read_pack(path: Any, *, trusted: bool = False) -> _RawPack:
     origin = str(path)
     try:
         raw = path.read_bytes()
-        value, positions = load_yaml(decode(raw, origin), origin, trusted=trusted)
+        value, positions = load_yaml(decode(raw, origin), origin, trusted=trusted, strict_flow=True)
     except LoadError as exc:
         raise RuleFileError(exc.problem) from None
     except OSError as exc:
         raise RuleFileError(Problem(f"cannot read: {exc}", file=origin)) from None
-    if trusted and validated_before(path.name, raw):
-        return _RawPack(value, positions, origin)
-    errors = sorted(_schema_validator().iter_errors(value), key=lambda e: (len(e.absolute_path), e.message))
-    if errors:
-        problems = []
-        for err in _leaf_errors(errors)[:10]:
-            problems.append(positions.problem(_schema_message(err), tuple(err.absolute_path)))
-        raise RuleFileError(problems)
+    validation.validate(value, validation.RULE_FILE_SCHEMA, positions, raw=raw if trusted else None,
+                        kind="packs", name=path.name)
     return _RawPack(value, positions, origin)
 
 
-@lru_cache(maxsize=1)
-def _schema_validator() -> jsonschema.Draft202012Validator:
-    """The rule-file schema validator, built (and jsonschema imported) only when a pack needs it."""
-    import jsonschema
-
-    return jsonschema.Draft202012Validator(rule_file_schema())
-
-
-def _digest(*parts: bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(hashlib.sha256(part).digest())
-    return h.hexdigest()
-
-
 def validated_digests() -> dict[str, Any]:
-    """What ``schema/validated-packs.json`` should hold: a digest of each shipped pack with the schema.
+    """What ``schema/validated-packs.json`` should hold (see :mod:`icprules.validation`)."""
+    from ..data import BUILTIN_DATA
 
-    ``tests/test_rules_load.py`` validates every shipped pack against the schema and keeps this
-    file current, so loading the unchanged packs can skip a validation that cannot fail (about
-    100 ms, and the import of jsonschema). A pack edited in place no longer matches its digest
-    and is validated as any other.
-    """
-    schema = RULE_FILE_SCHEMA.read_bytes()
-    packs = {p.name: _digest(schema, p.read_bytes()) for p in _pack_files(BUILTIN_RULES)}
-    return {"note": "generated: icprules rule-schema --digests; see icprules.rules.validated_digests",
-            "packs": packs}
-
-
-def validated_before(name: str, raw: bytes) -> bool:
-    """Whether these bytes of a shipped pack are the ones the test suite validated."""
-    packs, schema = _validated_table()
-    return bool(packs.get(name)) and packs.get(name) == _digest(schema, raw)
-
-
-@lru_cache(maxsize=1)
-def _validated_table() -> tuple[dict[str, str], bytes]:
-    """The committed digests by pack name, and the schema they were made with."""
-    try:
-        return json.loads(VALIDATED.read_bytes()).get("packs", {}), RULE_FILE_SCHEMA.read_bytes()
-    except (OSError, ValueError):
-        return {}, b""
-
-
-def _leaf_errors(errors: list[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:
-    # if/then branches make errors precise already; keep the deepest of each branch.
-    import jsonschema
-
-    out: list[jsonschema.ValidationError] = []
-    for err in errors:
-        best = jsonschema.exceptions.best_match([err])
-        out.append(best if best is not None else err)
-    return out
-
-
-def _schema_message(err: jsonschema.ValidationError) -> str:
-    if err.validator == "additionalProperties" or err.validator == "unevaluatedProperties":
-        return str(err.message).replace("were unexpected", "are not allowed here").replace(
-            "was unexpected", "is not allowed here")
-    if err.validator == "propertyNames":
-        return f"unknown key {err.instance!r}: {err.message}"
-    return str(err.message)
+    data = sorted((p for p in BUILTIN_DATA.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
+    return validation.validated_digests(_pack_files(BUILTIN_RULES), data)
 
 
 def load_rules(*locations: str | os.PathLike[str], builtin: bool = True,
