@@ -286,3 +286,23 @@ def test_rules_data_and_schemas_sit_at_the_top_of_the_repository() -> None:
     assert Path(str(shipped("rules"))) == root / "rules"
     assert (root / "data" / "provinces.yaml").is_file() and (root / "data" / "banned_terms.yaml").is_file()
     assert not (root / "src" / "icprules" / "rules").exists()
+
+
+@pytest.mark.parametrize(("key", "typo"), [("operations", "chnage_ip"), ("services", "webiste"), ("providers", "nwdc")])
+def test_a_misspelt_scope_is_a_load_error_not_a_dead_rule(tmp_path: Path, key: str, typo: str) -> None:
+    text = GOOD_RULE.replace("    severity: error\n", f"    severity: error\n    applies_to: {{{key}: [{typo}]}}\n")
+    assert typo in text
+    with pytest.raises(icprules.RuleFileError, match=rf"applies_to.{key}: unknown value '{typo}'") as info:
+        icprules.load_rules(_pack(tmp_path, text))
+    assert re.search(r"\.yaml:\d+:\d+", str(info.value))
+
+
+def test_a_correct_scope_loads(tmp_path: Path) -> None:
+    text = GOOD_RULE.replace("    severity: error\n", "    severity: error\n    applies_to: {operations: [new, change_ip]}\n")
+    assert icprules.load_rules(_pack(tmp_path, text)).rule("extra.beijing-only").operations == {"new", "change_ip"}
+
+
+def test_a_rule_id_used_twice_in_one_pack_is_an_error(tmp_path: Path) -> None:
+    rule = GOOD_RULE.split("rules:\n", 1)[1]
+    with pytest.raises(icprules.RuleFileError, match="'extra.beijing-only' is used twice in this pack"):
+        icprules.load_rules(_pack(tmp_path, GOOD_RULE + rule))

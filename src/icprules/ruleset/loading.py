@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .. import primitives, validation  # noqa: F401 - importing primitives registers the built-in checks
 from ..data import DataStore
 from ..errors import Problem, RuleFileError
-from ..language.syntax import CompileError, Parser
+from ..language.syntax import CompileError, Parser, Where
 from ..reading.yamlio import LoadError, Positions, decode, load_yaml
 from ..resources import shipped
 from .model import SEVERITIES, Decision, Fact, Material, Normalizer, Option, Pack, Rule, RuleSet
@@ -108,7 +108,12 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
             decision_specs[dname] = (options, rp)
         for k, mspec in enumerate(spec.get("materials") or []):
             material_specs[mspec["id"]] = (mspec, rp, k, name)
+        seen: set[str] = set()
         for i, rule in enumerate(spec.get("rules") or []):
+            if rule["id"] in seen:  # a later pack may replace a rule; one pack may not say it twice
+                raise RuleFileError(rp.positions.problem(f"rule id {rule['id']!r} is used twice in this pack",
+                                                         ("rules", i, "id")))
+            seen.add(rule["id"])
             merged[rule["id"]] = (rule, rp, i, name)
         for j, rid in enumerate(spec.get("disable") or []):
             if rid not in merged:
@@ -267,6 +272,7 @@ def _compile_rule(spec: Mapping[str, Any], pack: str, compiler: Parser, sources:
     )
     citations = _citations(spec["source"], sources, where)
     applies = spec.get("applies_to") or {}
+    _check_scope(applies, compiler.data, (*where, "applies_to"))
 
     def opt(key: str) -> frozenset[str] | None:
         value = applies.get(key)
@@ -282,6 +288,23 @@ def _compile_rule(spec: Mapping[str, Any], pack: str, compiler: Parser, sources:
         operations=opt("operations"), providers=opt("providers"), deprecated=deprecated,
         spec=dict(spec), origin=origin,
     )
+
+
+def _check_scope(applies: Mapping[str, Any], data: DataStore, where: Where) -> None:
+    """Every value a rule is scoped to is one the data defines (``data/selectors.yaml`` says where).
+
+    A misspelt operation or service type would otherwise make a rule that never runs.
+    """
+    selectors = data.files.get("selectors", {}).get("rules", {})
+    for key, values in applies.items():
+        ref = selectors.get(key, {}).get("vocabulary")
+        if not ref or not isinstance(values, list):
+            continue
+        known = data.resolve(ref)
+        for i, value in enumerate(values):
+            if value not in known:
+                raise CompileError(f"applies_to.{key}: unknown value {value!r} (known, from data {ref}: "
+                                   f"{', '.join(sorted(map(str, known)))})", (*where, key, i))
 
 
 def _find_cycle(deps: Mapping[str, set[str]]) -> list[str] | None:
