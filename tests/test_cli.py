@@ -94,6 +94,6 @@ def test_stdin(tmp_path: Path) -> None:
 def test_rules_lists_every_rule() -> None:
     code, out, _ = cli("rules")
     assert code == 0
-    assert "eligibility.province-supported" in out and "Not Tibet or Qinghai" in out
+    assert "eligibility.province-supported" in out and "The provider serves the entity's province" in out
     code, out, _ = cli("rules", "--lang", "zh")
-    assert "不支持西藏和青海" in out
+    assert "接入商受理该省份" in out

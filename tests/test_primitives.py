@@ -82,6 +82,7 @@ _PARAMS: dict[str, dict[str, Any]] = {
     "phone": {"region": "CN", "kinds": ["mobile"]},
     "valid_on": {"days_after": 30},
     "lookup": {"index": {}},
+    "pick": {"value": "term", "where": {"severity": "error"}},
     "calendar_covers": {"working_days": 21},
     "known_key": {"keys": ["app_icon"]},
     "record_number": {"kinds": ["filing"], "service": "any"},

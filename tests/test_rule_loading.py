@@ -298,11 +298,12 @@ def test_a_misspelt_scope_is_a_load_error_not_a_dead_rule(tmp_path: Path, key: s
 
 
 def test_a_correct_scope_loads(tmp_path: Path) -> None:
-    text = GOOD_RULE.replace("    severity: error\n", "    severity: error\n    applies_to: {operations: [new, change_ip]}\n")
+    scoped = "    severity: error\n    applies_to: {operations: [new, change_ip]}\n"
+    text = GOOD_RULE.replace("    severity: error\n", scoped)
     assert icprules.load_rules(_pack(tmp_path, text)).rule("extra.beijing-only").operations == {"new", "change_ip"}
 
 
 def test_a_rule_id_used_twice_in_one_pack_is_an_error(tmp_path: Path) -> None:
     rule = GOOD_RULE.split("rules:\n", 1)[1]
-    with pytest.raises(icprules.RuleFileError, match="'extra.beijing-only' is used twice in this pack"):
+    with pytest.raises(icprules.RuleFileError, match=r"'extra\.beijing-only' is used twice in this pack"):
         icprules.load_rules(_pack(tmp_path, GOOD_RULE + rule))

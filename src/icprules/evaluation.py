@@ -251,10 +251,10 @@ def finding(plan: Plan, env: Env, item_path: paths.Segments, item: Any, line: in
     message = {}
     for lang, text in rule.message.items():
         if wording is None:
-            message[lang] = render(text, params)
+            message[lang] = render(text, params, lang)
         else:
             # A check's reason is a code; each language gets its own wording, with the check's params.
-            message[lang] = render(text, {**params, "why": render(wording.get(lang, str(code)), params)})
+            message[lang] = render(text, {**params, "why": render(wording.get(lang, str(code)), params, lang)}, lang)
     return Finding(rule.id, rule.severity, full_path, message, rule.source, observed, line)
 
 
@@ -286,7 +286,7 @@ def decide(ruleset: RuleSet, env: Env, name: str) -> dict[str, Any] | None:
     params = _params(tuple((n, getter(op)) for n, op in option.params), env, env.root)
     return {
         "result": option.result,
-        "reason": {lang: render(text, params) for lang, text in option.reason.items()},
+        "reason": {lang: render(text, params, lang) for lang, text in option.reason.items()},
         "source": [dict(s) for s in option.source],
     }
 
@@ -339,7 +339,7 @@ def checklist(ruleset: RuleSet, env: Env) -> list[dict[str, Any]]:
                 "required": material.level == "required" and not via,
                 "provided": provided,
                 "via_verification": via,
-                "reason": {lang: render(text, params) for lang, text in material.reason.items()},
+                "reason": {lang: render(text, params, lang) for lang, text in material.reason.items()},
                 "source": [dict(s) for s in rule.source],
                 **({"spec": material.spec} if material.spec else {}),
             })

@@ -3,6 +3,11 @@
 Rule packs are data from outside the code, so their templates must not reach
 Python attributes the way ``str.format`` would (``{0.__class__}``). Only mapping
 keys are followed; an unknown placeholder is left as written.
+
+A list is written as the message's language writes lists (Babel's CLDR patterns:
+``西藏和青海``, ``Tibet and Qinghai``); ``{terms:or}`` joins it with "or" (``中国、中华或论坛``).
+Messages that state what data holds (banned terms, limits, provinces) take it as a
+parameter, so a change to the data changes every message that states it.
 """
 
 from __future__ import annotations
@@ -13,15 +18,17 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\}")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)(?::(and|or))?\}")
 
 
-def show(value: Any) -> str:
-    """A value as a person reads it in a message."""
+def show(value: Any, lang: str | None = None, style: str = "and") -> str:
+    """A value as a person reads it in a message (a list in ``lang``'s way, when given)."""
     if value.__class__ is str:
         return value
     if isinstance(value, (list, tuple)):
-        return ", ".join(show(v) for v in value)
+        if lang is None:
+            return ", ".join(show(v) for v in value)
+        return _format_list([show(v, lang) for v in value], lang, style)
     if isinstance(value, dt.date):
         return value.isoformat()
     if value is None:
@@ -31,9 +38,9 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def render(template: str, params: Mapping[str, Any]) -> str:
+def render(template: str, params: Mapping[str, Any], lang: str | None = None) -> str:
     out: list[str] = []
-    for text, keys in _pieces(template):
+    for text, keys, style in _pieces(template):
         if keys is None:
             out.append(text)
             continue
@@ -45,24 +52,35 @@ def render(template: str, params: Mapping[str, Any]) -> str:
                 out.append(text)  # unknown: left as written
                 break
         else:
-            out.append(show(value))
+            out.append(show(value, lang, style))
     return "".join(out)
 
 
+def _format_list(items: list[str], lang: str, style: str) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    from babel.lists import format_list  # a few ms: only messages that list things pay it
+
+    try:
+        return str(format_list(items, style="or" if style == "or" else "standard", locale=lang))
+    except (ValueError, LookupError):  # a language Babel has no data for
+        return ", ".join(items)
+
+
 @lru_cache(maxsize=4096)
-def _pieces(template: str) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+def _pieces(template: str) -> tuple[tuple[str, tuple[str, ...] | None, str], ...]:
     """A template split once into literal text and placeholders (their text and key path).
 
     Templates come from the rule packs and data, so there are a few hundred; every finding
     renders one per language.
     """
-    pieces: list[tuple[str, tuple[str, ...] | None]] = []
+    pieces: list[tuple[str, tuple[str, ...] | None, str]] = []
     pos = 0
     for m in _PLACEHOLDER.finditer(template):
         if m.start() > pos:
-            pieces.append((template[pos:m.start()], None))
-        pieces.append((m.group(0), tuple(m.group(1).split("."))))
+            pieces.append((template[pos:m.start()], None, ""))
+        pieces.append((m.group(0), tuple(m.group(1).split(".")), m.group(2) or "and"))
         pos = m.end()
     if pos < len(template):
-        pieces.append((template[pos:], None))
+        pieces.append((template[pos:], None, ""))
     return tuple(pieces)

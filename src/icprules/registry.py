@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .paths import MISSING
+
 if TYPE_CHECKING:
     from .data import DataStore
 
@@ -69,6 +71,15 @@ def transform(name: str, *, params: Mapping[str, Any] | None = None, doc: Mappin
               prepare: Prepare | None = None) -> Callable[[Any], Any]:
     """Register a value transform: ``func(value, prepared_params) -> value`` (never raises)."""
     return _register(TRANSFORMS, "transform", name, params, doc, prepare)
+
+
+def apply_transforms(steps: tuple[tuple[str, Any], ...], value: Any) -> Any:
+    """``value`` through each named transform with its prepared parameters; absent stays absent."""
+    for name, prepared in steps:
+        if value is MISSING or value is None:
+            return MISSING
+        value = TRANSFORMS[name].func(value, prepared)
+    return value
 
 
 def why(code: str, **params: Any) -> dict[str, Any]:

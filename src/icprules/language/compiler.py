@@ -19,7 +19,8 @@ from typing import Any
 from .. import paths
 from ..context import Env
 from ..paths import MISSING
-from ..registry import CHECKS, TRANSFORMS
+from ..registry import CHECKS
+from ..registry import apply_transforms as _apply
 from .syntax import (
     All,
     AnyOf,
@@ -82,11 +83,7 @@ def getter(operand: Operand | None) -> Getter:
 
 
 def apply_transforms(transforms: Transforms, value: Any) -> Any:
-    for name, prepared in transforms.steps:
-        if value is MISSING or value is None:
-            return MISSING
-        value = TRANSFORMS[name].func(value, prepared)
-    return value
+    return _apply(transforms.steps, value)
 
 
 def is_empty(value: Any) -> bool:

@@ -30,8 +30,8 @@ from typing import Any
 
 from .. import paths
 from ..data import DataStore
-from ..paths import Segments
-from ..registry import CHECKS, TRANSFORMS
+from ..paths import MISSING, Segments
+from ..registry import CHECKS, TRANSFORMS, apply_transforms
 
 COMPARISONS = ("equals", "in", "matches", "length", "gt", "ge", "lt", "le", "is")
 OPERATORS = ("all", "any", "not", "exists", "every", "some", "check", "field", "fact")
@@ -272,8 +272,11 @@ class Parser:
                 name = spec["fact"]
                 self.fact(name, (*where, "fact"))
                 return FactRef(name, self.transforms(spec.get("transform"), (*where, "transform")))
-            if keys == {"data"}:
+            if "data" in keys and keys <= {"data", "transform"}:
                 value = self.data_ref(spec["data"], (*where, "data"))
+                transforms = self.transforms(spec.get("transform"), (*where, "transform"))
+                if transforms is not None:  # folded now: data does not change during a check
+                    value = _transform_data(transforms, value)
                 return Const(_freeze(value) if freeze else value)
             raise CompileError("an operand is a value, {field: PATH}, {fact: NAME} or {data: REF}", where)
         if not literal_ok:
@@ -389,6 +392,14 @@ class Parser:
             if op == "in" and isinstance(right, Const) and not isinstance(right.value, (frozenset, tuple, Mapping)):
                 raise CompileError("'in' takes a list (or a {data: REF} naming one)", w)
         return Compare(left, op, right)
+
+
+def _transform_data(transforms: Transforms, value: Any) -> Any:
+    """A data value through transforms; a list item by item (absent results dropped), as ``[*]`` fields are."""
+    if isinstance(value, list):
+        out = [apply_transforms(transforms.steps, v) for v in value]
+        return [v for v in out if v is not MISSING]
+    return apply_transforms(transforms.steps, value)
 
 
 def _freeze(value: Any) -> Any:

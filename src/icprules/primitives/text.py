@@ -71,6 +71,31 @@ def _prepare_lookup(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
 
 
 @transform(
+    "pick",
+    params={
+        "type": "object",
+        "required": ["value"],
+        "additionalProperties": False,
+        "properties": {
+            "value": {"type": "string", "description": "the key whose value is taken"},
+            "where": {"type": "object", "description": "keep only rows whose keys have these values"},
+        },
+    },
+    doc={"zh": "从一行数据中取出指定键的值（可先按条件筛选）；不符合条件则视为缺失",
+         "en": "take one key's value from a row of data (optionally only from rows that match); absent otherwise"},
+)
+def _pick(value: Any, params: Mapping[str, Any]) -> Any:
+    from ..paths import MISSING
+
+    if not isinstance(value, Mapping) or params["value"] not in value:
+        return MISSING
+    for key, wanted in (params.get("where") or {}).items():
+        if value.get(key) != wanted:
+            return MISSING
+    return value[params["value"]]
+
+
+@transform(
     "lookup",
     params={
         "type": "object",
