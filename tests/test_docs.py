@@ -56,3 +56,20 @@ def test_dates_in_the_readers_locale() -> None:
 
     assert date_text(dt.date(2026, 11, 22), "zh") == "2026年11月22日"
     assert date_text(dt.date(2026, 11, 22), "en") == "November 22, 2026"
+
+
+def test_every_data_file_has_a_page_drawn_from_its_own_metadata() -> None:
+    rules = icprules.default_rules()
+    pages = docs.pages(rules, "en")
+    for name in rules.data.files:
+        page = pages[f"data/{name}.md"]
+        assert page.startswith(f"# {rules.data.meta(name)['title']['en']}\n"), name
+
+
+def test_the_code_of_the_engine_and_the_reference_names_no_provider() -> None:
+    # Which provider applies is data (data/selectors.yaml, data/providers.yaml), never code.
+    src = Path(docs.__file__).resolve().parents[1]
+    providers = icprules.default_rules().data.resolve("providers.providers")
+    for module in ("report/docs.py", "evaluation.py", "api.py", "ruleset/loading.py"):
+        text = (src / module).read_text(encoding="utf-8")
+        assert not [p for p in providers if p in text], module

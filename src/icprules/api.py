@@ -11,7 +11,7 @@ from . import timeline
 from .evaluation import checklist, decide, document_context, evaluate, new_env, normalized
 from .explain import Explanation
 from .explain import explain as _explain
-from .primitives.records import start_date
+from .primitives.identity import as_date
 from .reading import document as _document
 from .reading.model import Application
 from .report.findings import Report
@@ -57,14 +57,18 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
 
 
 def _deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date) -> list[dict[str, Any]]:
-    _, provider, types = document_context(ruleset, data)
-    entries = ruleset.data.files.get("timeline", {}).get("deadlines", [])
-    operation = data.get("operation") if isinstance(data.get("operation"), str) else None
-    out = timeline.deadlines(entries, start=start_date(data, day), operation=operation, service_types=types)
-    access = ruleset.data.files.get("providers", {}).get("public_security_access", {}).get(provider or "")
+    """The deadlines of data/timeline.yaml from the day its clock starts, with their provider details."""
+    operation, provider, types = document_context(ruleset, data)
+    table = ruleset.data.files.get("timeline", {})
+    entries = table.get("deadlines", [])
+    start = as_date(data.get(table.get("starts", {}).get("field", ""))) or day
+    out = timeline.deadlines(entries, start=start, operation=operation, service_types=types)
+    by_id = {e["id"]: e for e in entries}
     for entry in out:
-        if entry["id"] == "public_security_filing" and access:
-            entry["access"] = {k: v for k, v in access.items() if k != "source"}
+        ref = by_id[entry["id"]].get("provider_details", {}).get("data")
+        details = ruleset.data.resolve(ref).get(provider or "") if ref else None
+        if details:
+            entry["access"] = {k: v for k, v in details.items() if k != "source"}
     return out
 
 

@@ -77,7 +77,8 @@ def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
         if found is None:
             found = expanded[segs] = paths.expand(root, segs)
         return found
-    listed = root.get("services")
+    list_name, type_key = rule.services_at
+    listed = root.get(list_name)
     services: list[Any] = listed if isinstance(listed, list) else []
     out: list[tuple[paths.Segments, Any]] = []
     for segs in rule.patterns:
@@ -88,10 +89,10 @@ def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
             out.extend(matches)
             continue
         for path, value in matches:
-            if len(path) >= 2 and path[0] == "services":
+            if len(path) >= 2 and path[0] == list_name:
                 index = path[1]
                 service = services[index] if isinstance(index, int) and index < len(services) else None
-                if not isinstance(service, dict) or service.get("type") not in rule.services:
+                if not isinstance(service, dict) or service.get(type_key) not in rule.services:
                     continue
             out.append((path, value))
     return out

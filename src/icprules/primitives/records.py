@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from ..context import Env
@@ -70,8 +69,3 @@ def _calendar_covers(value: Any, params: Any, env: Env) -> Any:
     start = start or env.today
     end, official = add_working_days(start, int(params["working_days"]))
     return official, {"start": start.isoformat(), "end": end.isoformat()}
-
-
-def start_date(data: dict[str, Any], today: dt.date) -> dt.date:
-    """The day the clock starts: submitted_on when it is a date, else the check date."""
-    return as_date(data.get("submitted_on")) or today

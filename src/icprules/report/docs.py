@@ -77,10 +77,9 @@ def pages(rules: RuleSet, lang: str) -> dict[str, str]:
         count = len(by_pack.get(pack.name, []))
         title = pack.title.get(lang, pack.name)
         index.append(f"- [{title}](packs/{pack.name}.md) — `{pack.name}`, {count} {t['rules']}")
-    data_pages = [("provinces", t["provinces"]), ("banned-terms", t["banned"]), ("approved-tlds", t["tlds"]),
-                  ("materials", t["materials"]), ("certificate-types", t["certs"])]
-    index += ["", f"## {t['data']}", ""]
-    index += [f"- [{title}](data/{name}.md)" for name, title in data_pages]
+    index += ["", f"## {t['data']}", "", f"- [{t['materials']}](materials.md)"]
+    index += [f"- [{_pick(data.meta(name).get('title', name), lang)}](data/{name}.md) — `data/{name}.yaml`"
+              for name in sorted(data.files)]
     index += ["", f"## {t['sources']}", ""]
     for doc_id, doc in titles.items():
         url = f" <{doc['url']}>" if doc.get("url") else ""
@@ -110,39 +109,22 @@ def pages(rules: RuleSet, lang: str) -> dict[str, str]:
 
 
 def _data_pages(rules: RuleSet, lang: str) -> dict[str, str]:
+    """One page per data file, drawn from the file itself: its title, sources and date, then its values.
+
+    Nothing here knows a data file by name: a new file, province or provider shows up as it is.
+    """
     t = ui("reference", lang)
     data = rules.data
-    nm = "name_zh" if lang == "zh" else "name_en"
     out: dict[str, str] = {}
-
-    def header(name: str, title: str) -> list[str]:
+    for name in sorted(data.files):
         meta = data.meta(name)
         sources = meta["source"] if isinstance(meta["source"], list) else [meta["source"]]
-        return [f"# {title}", "", f"{t['as_of']}: {_as_of(meta, lang)}", "",
-                *[f"- {t['from']}: {s}" for s in sources], ""]
-
-    provinces = data.resolve("provinces.provinces")
-    commitment = set(data.resolve("provinces.commitment_letter_electronic"))
-    unsupported = set(data.resolve("providers.providers.nwcd.unsupported_provinces"))
-    rows = []
-    for p in provinces:
-        notes = [t["commitment"]] if p["code"] in commitment else []
-        notes += [t["unsupported"]] if p["code"] in unsupported else []
-        rows.append([p["code"], p[nm], p["gb2260"], p["abbr"], ", ".join(p.get("abbr_aliases", [])), "; ".join(notes)])
-    out["data/provinces.md"] = "\n".join(header("provinces", t["provinces"]) + _table(
-        [t["code"], t["name"], "GB/T 2260", t["abbr"], t["aliases"], t["notes"]], rows)) + "\n"
-
-    terms = data.resolve("banned_terms.website_name")
-    out["data/banned-terms.md"] = "\n".join(header("banned_terms", t["banned"]) + _table(
-        [t["term"], t["severity"], t["source"]], [[r["term"], t[r["severity"]], r["source"]] for r in terms])) + "\n"
-
-    approved = data.resolve("approved_tlds.approved")
-    tld_list = " ".join(f"`.{x}`" for x in approved)
-    lines = [*header("approved_tlds", t["tlds"]), f"## {t['approved']}", "", tld_list, "",
-             f"## {t['not_approved']}", ""]
-    lines += _table([t["code"], t["note"]], [[f".{k}", v["note"]] for k, v in
-                                            data.resolve("approved_tlds.not_approved").items()])
-    out["data/approved-tlds.md"] = "\n".join(lines) + "\n"
+        lines = [f"# {_pick(meta.get('title', name), lang)}", "", f"`data/{name}.yaml` — {t['as_of']}: "
+                 f"{_as_of(meta, lang)}", "", *[f"- {t['from']}: {s}" for s in sources], ""]
+        for key, value in data.files[name].items():
+            if key != "meta":
+                lines += [f"## `{key}`", "", *_value_lines(value, lang), ""]
+        out[f"data/{name}.md"] = "\n".join(lines).rstrip() + "\n"
 
     specs = data.resolve("attachment_specs.specs")
     rows = []
@@ -156,19 +138,46 @@ def _data_pages(rules: RuleSet, lang: str) -> dict[str, str]:
         scope = m.rule.spec.get("each") or ("entity" if m.rule.path[:1] == ("entity",) else "application")
         rows.append([f"`{m.id}`", m.name.get(lang, m.id), str(scope), level, m.reason.get(lang, ""), spec_text])
     columns = ["id", t["name"], t["scope"], t["level"], t["reason"], t["spec"]]
-    out["data/materials.md"] = "\n".join([f"# {t['materials']}", "", *_table(columns, rows)]) + "\n"
-
-    certs = data.resolve("certificate_types.entity_certificates")
-    ids = data.resolve("certificate_types.person_ids")
-    lines = [*header("certificate_types", t["certs"]), f"## {t['entity_certs']}", ""]
-    lines += _table([t["code"], t["name"], t["natures"], t["electronic"]],
-                    [[k, v[nm], ", ".join(v.get("natures", [])), t["yes"] if v.get("electronic") else t["no"]]
-                     for k, v in certs.items()])
-    lines += ["", f"## {t['person_ids']}", ""]
-    lines += _table([t["code"], t["name"], t["electronic"]],
-                    [[k, v[nm], t["yes"] if v.get("electronic") else t["no"]] for k, v in ids.items()])
-    out["data/certificate-types.md"] = "\n".join(lines) + "\n"
+    out["materials.md"] = "\n".join([f"# {t['materials']}", "", *_table(columns, rows)]) + "\n"
     return out
+
+
+def _pick(value: Any, lang: str) -> str:
+    """A bilingual ``{zh, en}`` mapping in one language; anything else as text."""
+    if isinstance(value, Mapping) and set(value) <= {"zh", "en"} and value:
+        return str(value.get(lang) or next(iter(value.values())))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_pick(v, lang) for v in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_pick(v, lang)}" for k, v in value.items())
+    return date_text(value, lang) if isinstance(value, dt.date) else str(value)
+
+
+def _columns(rows: Iterable[Mapping[str, Any]], lang: str) -> list[str]:
+    """The keys of the rows, in first-seen order, without the other language's ``*_zh``/``*_en`` twins."""
+    other = "_en" if lang == "zh" else "_zh"
+    seen: dict[str, None] = {}
+    for row in rows:
+        seen.update(dict.fromkeys(k for k in row if not str(k).endswith(other)))
+    return list(seen)
+
+
+def _value_lines(value: Any, lang: str) -> list[str]:
+    """A data value as Markdown: a table for records, a list for words, text for the rest."""
+    if isinstance(value, Mapping) and value and all(isinstance(v, Mapping) for v in value.values()) \
+            and not (set(value) <= {"zh", "en"}):
+        rows = [{"": k, **v} for k, v in value.items()]
+        columns = _columns(rows, lang)
+        return _table([f"`{c}`" if c else "" for c in columns], [[_pick(r.get(c, ""), lang) for c in columns]
+                                                                 for r in rows])
+    if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        columns = _columns(value, lang)
+        return _table([f"`{c}`" for c in columns], [[_pick(r.get(c, ""), lang) for c in columns] for r in value])
+    if isinstance(value, list):
+        return [" ".join(f"`{_pick(v, lang)}`" for v in value)]
+    if isinstance(value, Mapping) and not (set(value) <= {"zh", "en"}):
+        return [f"- `{k}`: {_pick(v, lang)}" for k, v in value.items()]
+    return [_pick(value, lang)]
 
 
 def write(rules: RuleSet, lang: str, out_dir: Path) -> list[Path]:

@@ -200,18 +200,11 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
                    tuple(materials), defined_in)
 
 
-#: Where each material scope looks, and where its attachment key lives there.
-_SCOPES = {
-    "application": ((), "attachments"),
-    "entity": ((), "entity.attachments"),
-    "service": (("services[*]",), "attachments"),
-}
-
-
 def _compile_material(spec: Mapping[str, Any], pack: str, compiler: Parser, sources: Mapping[str, Any],
                       where: tuple[str | int, ...], origin: str) -> Material:
     mid = spec["id"]
-    each_default, holder = _SCOPES[spec["scope"]]
+    scope = compiler.data.resolve("selectors.materials")[spec["scope"]]  # where this scope's attachments live
+    each_default, holder = scope["each"], scope["holder"]
     path = spec.get("path", f"{holder}.{mid}")
     provided = spec.get("provided", {"exists": path})
     conditions = [c for c in (spec.get("when"),) if c is not None]
@@ -286,8 +279,14 @@ def _compile_rule(spec: Mapping[str, Any], pack: str, compiler: Parser, sources:
         message=dict(spec["message"]), source=citations, assert_=assert_,
         when=when, each=tuple(each), path=path_segs, params=params, services=opt("services"),
         operations=opt("operations"), providers=opt("providers"), deprecated=deprecated,
+        services_at=_services_at(compiler.data),
         spec=dict(spec), origin=origin,
     )
+
+
+def _services_at(data: DataStore) -> tuple[str, str]:
+    services = data.files.get("selectors", {}).get("rules", {}).get("services", {})
+    return str(services.get("list", "services")), str(services.get("key", "type"))
 
 
 def _check_scope(applies: Mapping[str, Any], data: DataStore, where: Where) -> None:

@@ -39,6 +39,9 @@ class Rule:
     deprecated: dict[str, Any] | None = None
     spec: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     origin: str | None = None
+    #: The list of services and the key of their type (``("services", "type")``, from
+    #: data/selectors.yaml): a rule scoped to service types sees only those services' items.
+    services_at: tuple[str, str] = ("services", "type")
     #: True when every ``each`` pattern walks services (the engine then filters by service type).
     per_service: bool = field(init=False, default=False, compare=False)
     #: The segments of each ``each`` pattern.
@@ -46,8 +49,9 @@ class Rule:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "patterns", tuple(segs for segs, _, _ in self.each))
+        listed = self.services_at[0]
         object.__setattr__(self, "per_service", bool(self.patterns) and all(
-            len(segs) >= 2 and segs[0] == "services" and segs[1] is paths.ANY for segs in self.patterns))
+            len(segs) >= 2 and segs[0] == listed and segs[1] is paths.ANY for segs in self.patterns))
 
 
 @dataclass(frozen=True)
