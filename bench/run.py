@@ -254,13 +254,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--against", metavar="REV", help="also measure this git revision, side by side")
+    parser.add_argument("--rounds", type=int, default=3, help="with --against: alternations of the two trees")
     parser.add_argument("--rate-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rate_only:
         rate_only(args.n)
         return
     if args.against:
-        against(args.against, args.n)
+        against(args.against, args.n, args.rounds)
         return
 
     print(f"machine: {machine()}")

@@ -25,7 +25,8 @@ from .report.findings import Finding
 from .ruleset.model import Decision, Fact, Material, Option, Rule, RuleSet
 
 Context = tuple[str | None, str | None, frozenset[str]]
-Expansions = dict[paths.Segments, list[tuple[paths.Segments, Any]]]
+#: Pattern expansions of one document, by pattern (and by (patterns, service types) once filtered).
+Expansions = dict[Any, list[tuple[paths.Segments, Any]]]
 
 
 # --------------------------------------------------------------------------- which rules apply
@@ -77,6 +78,10 @@ def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
         if found is None:
             found = expanded[segs] = paths.expand(root, segs)
         return found
+    key = (rule.patterns, rule.services)  # rules that look at the same items share the list
+    shared = expanded.get(key)
+    if shared is not None:
+        return shared
     list_name, type_key = rule.services_at
     listed = root.get(list_name)
     services: list[Any] = listed if isinstance(listed, list) else []
@@ -95,6 +100,7 @@ def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
                 if not isinstance(service, dict) or service.get(type_key) not in rule.services:
                     continue
             out.append((path, value))
+    expanded[key] = out
     return out
 
 
@@ -226,14 +232,13 @@ def run(plan: Plan, env: Env, doc: Document, expanded: Expansions, findings: lis
                     findings.append(found)
                     if tracing:
                         entry.finding = found  # type: ignore[union-attr]
-        except Exception as exc:
+        except Exception as exc:  # one rule's failure is that rule's finding, not the report's
             found = _could_not_check(rule, env, item_path, doc, exc)
             findings.append(found)
             if tracing:
                 entry.finding = found  # type: ignore[union-attr]
-        finally:
-            if tracing:
-                env.trace = None
+        if tracing:
+            env.trace = None
 
 
 def finding(plan: Plan, env: Env, item_path: paths.Segments, item: Any, line: int | None) -> Finding:

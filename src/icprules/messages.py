@@ -28,7 +28,7 @@ def show(value: Any, lang: str | None = None, style: str = "and") -> str:
     if isinstance(value, (list, tuple)):
         if lang is None:
             return ", ".join(show(v) for v in value)
-        return _format_list([show(v, lang) for v in value], lang, style)
+        return _format_list(tuple(show(v, lang) for v in value), lang, style)
     if isinstance(value, dt.date):
         return value.isoformat()
     if value is None:
@@ -56,7 +56,9 @@ def render(template: str, params: Mapping[str, Any], lang: str | None = None) ->
     return "".join(out)
 
 
-def _format_list(items: list[str], lang: str, style: str) -> str:
+@lru_cache(maxsize=1024)
+def _format_list(items: tuple[str, ...], lang: str, style: str) -> str:
+    """Lists in messages come mostly from data (banned terms, provinces): the same few, many times."""
     if len(items) < 2:
         return "".join(items)
     from babel.lists import format_list  # a few ms: only messages that list things pay it

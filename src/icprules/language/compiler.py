@@ -259,13 +259,13 @@ def _quantifier(node: Quantifier, sub: Test) -> Test:
 
 def _check(node: Check) -> Test:
     """A primitive check: passes on an absent value; text answers are cached per document."""
-    get = getter(node.operand)
+    get = None if node.operand is None else getter(node.operand)  # None: the item itself, one call fewer
     func = CHECKS[node.name].func
     params, name, key_part = node.params, node.name, node.params_key
     cached = not node.positional
 
     def check(env: Env, item: Any) -> bool:
-        value = get(env, item)
+        value = item if get is None else get(env, item)
         if value.__class__ is str:
             if not value or value.isspace():
                 return True
