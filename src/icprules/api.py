@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import timeline
-from .evaluation import checklist, decide, document_context, evaluate, new_env, normalized
+from .evaluation import Context, checklist, decide, document_context, evaluate, new_env, normalized
 from .explain import Explanation
 from .explain import explain as _explain
 from .primitives.identity import as_date
@@ -45,20 +45,22 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     ruleset = rules or default_rules()
     doc = _document.read(document, base_dir=base_dir)
     day = _as_date(today)
-    findings = evaluate(ruleset, doc, today=day)
-    operation, provider, _ = document_context(ruleset, doc.data)
-    env = new_env(ruleset, doc, day)
+    context = document_context(ruleset, doc.data)
+    env = new_env(ruleset, doc, day)  # one context for every part: facts and check answers are worked out once
+    findings = evaluate(ruleset, doc, today=day, env=env, context=context)
+    operation, provider, _ = context
     report = Report(tuple(findings), operation=operation, provider=provider, today=day,
                     normalized=normalized(ruleset, doc), verification=decide(ruleset, env, "verification"),
-                    materials=tuple(checklist(ruleset, env)), deadlines=tuple(_deadlines(ruleset, doc.data, day)))
+                    materials=tuple(checklist(ruleset, env, context)),
+                    deadlines=tuple(_deadlines(ruleset, doc.data, day, context)))
     if reveal_personal:
         return report
     return mask_report(report, Masker.for_document(doc.data, ruleset.data))
 
 
-def _deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date) -> list[dict[str, Any]]:
+def _deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date, context: Context) -> list[dict[str, Any]]:
     """The deadlines of data/timeline.yaml from the day its clock starts, with their provider details."""
-    operation, provider, types = document_context(ruleset, data)
+    operation, provider, types = context
     table = ruleset.data.files.get("timeline", {})
     entries = table.get("deadlines", [])
     start = as_date(data.get(table.get("starts", {}).get("field", ""))) or day

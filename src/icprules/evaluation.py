@@ -78,7 +78,7 @@ def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
         if found is None:
             found = expanded[segs] = paths.expand(root, segs)
         return found
-    key = (rule.patterns, rule.services)  # rules that look at the same items share the list
+    key = rule.items_key  # rules that look at the same items share the list
     shared = expanded.get(key)
     if shared is not None:
         return shared
@@ -184,13 +184,12 @@ class ItemTrace:
     finding: Finding | None = None
 
 
-def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date) -> list[Finding]:
+def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date, env: Env | None = None,
+             context: Context | None = None) -> list[Finding]:
     """Every finding of the rules that apply to the document, in report order."""
-    env = new_env(ruleset, doc, today)
     findings: list[Finding] = []
-    expanded: Expansions = {}
-    for plan in plans(ruleset, document_context(ruleset, doc.data)):
-        run(plan, env, doc, expanded, findings)
+    run(plans(ruleset, context or document_context(ruleset, doc.data)), env or new_env(ruleset, doc, today), doc,
+        findings)
     findings.sort(key=Finding.sort_key)
     return findings
 
@@ -198,47 +197,52 @@ def evaluate(ruleset: RuleSet, doc: Document, *, today: dt.date) -> list[Finding
 def trace_rule(ruleset: RuleSet, rule: Rule, doc: Document, *, today: dt.date) -> list[ItemTrace]:
     """Run one rule traced: each item it looked at, with the steps and the outcome."""
     traces: list[ItemTrace] = []
-    run(Plan(rule, traced=True), new_env(ruleset, doc, today), doc, {}, [], traces)
+    run((Plan(rule, traced=True),), new_env(ruleset, doc, today), doc, [], traces)
     return traces
 
 
-def run(plan: Plan, env: Env, doc: Document, expanded: Expansions, findings: list[Finding],
+def run(selected: tuple[Plan, ...], env: Env, doc: Document, findings: list[Finding],
         traces: list[ItemTrace] | None = None) -> None:
-    """Apply one rule to each of its items, adding its findings (and, when asked, each item's trace)."""
-    rule = plan.rule
+    """Apply each rule to each of its items, adding findings (and, when asked, each item's trace).
+
+    The one loop of evaluation: checking a document runs it over the plans that apply; explaining
+    a rule runs it over that rule's traced plan, with ``traces`` to keep each item's steps.
+    """
     root = doc.data
-    when, test = plan.when, plan.test
     tracing = traces is not None
     entry: ItemTrace | None = None
-    for item_path, item in items(rule, root, expanded) if rule.each else (((), root),):
-        if env.params:
-            env.params = {}
-        env.item_path = item_path
-        if tracing:
-            entry = ItemTrace(paths.format_path(item_path))
-            traces.append(entry)  # type: ignore[union-attr]
-            env.trace, env.depth = entry.when, 0
-        try:
-            applicable = when is None or when(env, item)
+    expanded: Expansions = {}
+    root_item = (((), root),)
+    for plan in selected:
+        rule = plan.rule
+        when, test = plan.when, plan.test
+        for item_path, item in items(rule, root, expanded) if rule.each else root_item:
+            if env.params:
+                env.params = {}
+            env.item_path = item_path
             if tracing:
-                entry.applies = applicable  # type: ignore[union-attr]
-                env.trace, env.depth = entry.assertion, 0  # type: ignore[union-attr]
-            if applicable:
-                passed = test(env, item)
+                entry = ItemTrace(paths.format_path(item_path))
+                traces.append(entry)  # type: ignore[union-attr]
+                env.trace, env.depth = entry.when, 0
+            try:
+                applicable = when is None or when(env, item)
                 if tracing:
-                    entry.passed = passed  # type: ignore[union-attr]
-                if not passed:
+                    entry.applies = applicable  # type: ignore[union-attr]
+                    env.trace, env.depth = entry.assertion, 0  # type: ignore[union-attr]
+                if applicable and not test(env, item):
                     found = finding(plan, env, item_path, item, doc.line_of((*item_path, *rule.path)))
                     findings.append(found)
                     if tracing:
-                        entry.finding = found  # type: ignore[union-attr]
-        except Exception as exc:  # one rule's failure is that rule's finding, not the report's
-            found = _could_not_check(rule, env, item_path, doc, exc)
-            findings.append(found)
+                        entry.passed, entry.finding = False, found  # type: ignore[union-attr]
+                elif tracing and applicable:
+                    entry.passed = True  # type: ignore[union-attr]
+            except Exception as exc:  # one rule's failure is that rule's finding, not the report's
+                found = _could_not_check(rule, env, item_path, doc, exc)
+                findings.append(found)
+                if tracing:
+                    entry.finding = found  # type: ignore[union-attr]
             if tracing:
-                entry.finding = found  # type: ignore[union-attr]
-        if tracing:
-            env.trace = None
+                env.trace = None
 
 
 def finding(plan: Plan, env: Env, item_path: paths.Segments, item: Any, line: int | None) -> Finding:
@@ -319,10 +323,10 @@ class MaterialPlan:
         self.scope = "entity" if material.rule.path[:1] == ("entity",) else "application"
 
 
-def checklist(ruleset: RuleSet, env: Env) -> list[dict[str, Any]]:
+def checklist(ruleset: RuleSet, env: Env, context: Context | None = None) -> list[dict[str, Any]]:
     """Every material the application needs, in rule-pack order, with whether it is provided."""
     root = env.root
-    context = document_context(ruleset, root)
+    context = context or document_context(ruleset, root)
     selected: tuple[MaterialPlan, ...] = _per_context(ruleset, ("materials", *context), lambda: tuple(
         MaterialPlan(m) for m in ruleset.materials if applies(m.rule, *context)))
     out: list[dict[str, Any]] = []

@@ -28,7 +28,8 @@ def show(value: Any, lang: str | None = None, style: str = "and") -> str:
     if isinstance(value, (list, tuple)):
         if lang is None:
             return ", ".join(show(v) for v in value)
-        return _format_list(tuple(show(v, lang) for v in value), lang, style)
+        items = tuple(value) if all(v.__class__ is str for v in value) else tuple(show(v, lang) for v in value)
+        return _format_list(items, lang, style)
     if isinstance(value, dt.date):
         return value.isoformat()
     if value is None:

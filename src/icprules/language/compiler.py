@@ -82,10 +82,6 @@ def getter(operand: Operand | None) -> Getter:
     return _field_slow(operand)
 
 
-def apply_transforms(transforms: Transforms, value: Any) -> Any:
-    return _apply(transforms.steps, value)
-
-
 def is_empty(value: Any) -> bool:
     if value is MISSING or value is None:
         return True
@@ -174,6 +170,7 @@ def _field(segments: paths.Segments, absolute: bool) -> Getter:
 def _field_slow(ref: FieldRef) -> Getter:
     """A field with transforms, or a pattern (``[*]``) that reads a list of values."""
     segments, absolute, transforms, wildcard = ref.segments, ref.absolute, ref.transforms, ref.wildcard
+    steps = () if transforms is None else transforms.steps
 
     def read(env: Env, item: Any) -> Any:
         base = env.root if absolute else item
@@ -181,18 +178,20 @@ def _field_slow(ref: FieldRef) -> Getter:
             values = [v for _, v in _expand(base, segments)]
             if transforms is None:
                 return values
-            return [t for t in (apply_transforms(transforms, v) for v in values) if t is not MISSING]
+            return [t for t in (_apply(steps, v) for v in values) if t is not MISSING]
         value = _get(base, segments)
-        return value if transforms is None else apply_transforms(transforms, value)
+        return value if transforms is None else _apply(steps, value)
 
     return read
 
 
 def _fact(name: str, transforms: Transforms | None) -> Getter:
+    steps = () if transforms is None else transforms.steps
+
     def fact(env: Env, item: Any) -> Any:
         values = env.fact_values
         value = values[name] if name in values else env.fact(name)
-        return value if transforms is None else apply_transforms(transforms, value)
+        return value if transforms is None else _apply(steps, value)
 
     return fact
 

@@ -46,9 +46,12 @@ class Rule:
     per_service: bool = field(init=False, default=False, compare=False)
     #: The segments of each ``each`` pattern.
     patterns: tuple[paths.Segments, ...] = field(init=False, default=(), compare=False, repr=False)
+    #: What identifies the items this rule looks at (rules with the same key share one list per document).
+    items_key: Any = field(init=False, default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "patterns", tuple(segs for segs, _, _ in self.each))
+        object.__setattr__(self, "items_key", repr((self.patterns, sorted(self.services or ()))))  # str: hash kept
         listed = self.services_at[0]
         object.__setattr__(self, "per_service", bool(self.patterns) and all(
             len(segs) >= 2 and segs[0] == listed and segs[1] is paths.ANY for segs in self.patterns))
