@@ -226,7 +226,31 @@ def rate_only(n: int) -> None:
     print(json.dumps({"rate": rate(check, docs), "reports": digest}))
 
 
-def against(rev: str, n: int, rounds: int = 3) -> None:
+def work_only(n: int, run: bool) -> None:
+    """The workload of ``--instructions``: set up, and check ``n`` documents only if ``run``."""
+    docs = [strip_attachments(d) for d in make_documents(n)]
+    rules = icprules.default_rules()
+    for d in docs[:20]:
+        icprules.check(d, today=TODAY, base_dir=EXAMPLES, rules=rules)
+    if run:
+        clear_memos()
+        for d in docs:
+            icprules.check(d, today=TODAY, base_dir=EXAMPLES, rules=rules)
+
+
+def instructions(src: Path, n: int) -> int:
+    """Instructions per check under callgrind: deterministic where wall time on a shared VM is not."""
+    counts = []
+    for mode in ("--setup-only", "--work-only"):
+        env = {**os.environ, "PYTHONPATH": str(src)}
+        done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                               os.path.realpath(sys.executable), __file__, mode, "--n", str(n)],
+                              env=env, capture_output=True, text=True, check=True)
+        counts.append(int(done.stderr.split("Collected : ")[1].split()[0]))
+    return (counts[1] - counts[0]) // n
+
+
+def against(rev: str, n: int, rounds: int = 3, count: bool = False) -> None:
     """This tree and ``rev`` (checked out in a temporary worktree), alternated in one run."""
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "old"
@@ -248,6 +272,17 @@ def against(rev: str, n: int, rounds: int = 3) -> None:
         print(f"{label:>12}: {value:8.0f} checks/s (median of {rounds}), reports {', '.join(sorted(digests[label]))}")
     print(f"ratio this tree / {rev}: {rates['this tree'] / rates[rev]:.2f}x; reports "
           f"{'identical' if digests['this tree'] == digests[rev] else 'DIFFER'}")
+    if count:
+        with tempfile.TemporaryDirectory() as tmp:
+            tree = Path(tmp) / "old"
+            subprocess.run(["git", "worktree", "add", "--detach", str(tree), rev], cwd=ROOT, check=True,
+                           capture_output=True)
+            try:
+                mine, theirs = instructions(ROOT / "src", n), instructions(tree / "src", n)
+            finally:
+                subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+        print(f"instructions per check (callgrind): this tree {mine:,}, {rev} {theirs:,}: "
+              f"{theirs / mine:.3f}x as fast")
 
 
 def main() -> None:
@@ -255,13 +290,20 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--against", metavar="REV", help="also measure this git revision, side by side")
     parser.add_argument("--rounds", type=int, default=3, help="with --against: alternations of the two trees")
+    parser.add_argument("--instructions", action="store_true",
+                        help="with --against: also count instructions per check under valgrind (slow, exact)")
     parser.add_argument("--rate-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--setup-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--work-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rate_only:
         rate_only(args.n)
         return
+    if args.setup_only or args.work_only:
+        work_only(args.n, args.work_only)
+        return
     if args.against:
-        against(args.against, args.n, args.rounds)
+        against(args.against, args.n, args.rounds, args.instructions)
         return
 
     print(f"machine: {machine()}")
