@@ -182,10 +182,10 @@ def test_number_doubts_are_reason_codes_worded_in_each_language(website: dict[st
     from conftest import run
     from icprules.identifiers import ric, uscc
 
-    for doubt in (ric.region_doubt("310115199001010010"), uscc.registration_doubt("97110105MA01C3UX45"),
-                  uscc.registration_doubt("B1110105MA01C3UX4M")):
+    for doubt in (ric.division_doubt("999999199001010016"), ric.division_doubt("510221200001010016"),
+                  uscc.registration_doubt("97110105MA01C3UX45"), uscc.registration_doubt("B1110105MA01C3UX4M")):
         assert doubt is not None and doubt[0] in REASONS
-    website["entity"]["principal"]["id"]["number"] = "310115199001010010"
+    website["entity"]["principal"]["id"]["number"] = "510221200001010016"
     (region,) = run(website).by_rule("person.id-number-region")
-    assert "不是已知的行政区划" in region.message["zh"]
-    assert "is not a known division for birth year 1990" in region.message["en"]
+    assert "地址码 510221 在 1997 年后已撤销，早于出生年份 2000" in region.message["zh"]
+    assert "division 510221 was abolished after 1997, before the birth year 2000" in region.message["en"]

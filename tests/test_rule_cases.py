@@ -53,6 +53,8 @@ def test_case(case: dict[str, Any], tmp_path: Path) -> None:
             build_file(tmp_path / name, recipe)
         kwargs["base_dir"] = tmp_path
     report = run(build(case), **kwargs)
+    broken = [f"{f.rule}: {f.could_not_check}" for f in report.findings if f.could_not_check]
+    assert broken == [], "a rule could not be checked (an exception inside a check)"
     got = sorted(f.path for f in report.by_rule(case["rule"]))
     if case.get("passes"):
         assert got == [], f"{case['rule']} should pass, reported at {got}"

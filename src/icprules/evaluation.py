@@ -279,7 +279,7 @@ def _could_not_check(rule: Rule, env: Env, item_path: paths.Segments, doc: Docum
     params = {"rule": rule.id, "path": full_path, "detail": detail[:200]}
     message = {lang: render(ui("execution_error", lang)["message"], params) for lang in rule.message}
     return Finding(rule.id, "warning", full_path, message, rule.source, None,
-                   doc.line_of((*item_path, *rule.path)))
+                   doc.line_of((*item_path, *rule.path)), could_not_check=params["detail"])
 
 
 # --------------------------------------------------------------------------- report parts

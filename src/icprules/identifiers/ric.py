@@ -5,15 +5,18 @@ residence permits of Hong Kong, Macau and Taiwan residents, which share its layo
 '11010519491231002X'
 >>> validate('310115199001010010')  # Pudong (created 1993) on an ID of someone born in 1990
 '310115199001010010'
->>> region_doubt('310115199001010010') is not None
+>>> division_doubt('310115199001010010') is None  # the code of residence when issued: ordinary
 True
+>>> division_doubt('999999199001010019')
+('division_unknown', {'division': '999999'})
 
 ``stdnum.cn.ric.validate`` checks the address code against the divisions that
-existed in the holder's birth year. Real cards re-issued after a district was
-created (Pudong 310115 for anyone born before 1993, Chongqing 500101) and the
-810000/820000/830000 prefixes of residence permits fail that check although their
-checksum and date are right. So the checksum and birth date decide validity here;
-the region check is a separate doubt that rules report as a warning.
+existed in the holder's birth year, but GB 11643 assigns the code of residence when
+the number is issued. Real cards issued after a district was created (Pudong 310115
+for anyone born before 1993, Chongqing 500101) and the 810000/820000/830000 prefixes
+of residence permits fail that check although they are right. So the checksum and
+birth date decide validity here; a code that never existed, or was abolished before
+the birth, is a separate doubt that rules report as a warning.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from stdnum import numdb as _numdb
 from stdnum.cn import ric as _stdnum_ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
@@ -66,33 +70,59 @@ def birth_date(number: str) -> dt.date:
     return value
 
 
-def region_doubt(number: str) -> tuple[str, dict[str, str]] | None:
-    """Why the address code looks unknown for the birth year, or ``None``.
+def division_doubt(number: str) -> tuple[str, dict[str, str]] | None:
+    """Why the address code looks wrong, or ``None``: a code with its parameters.
 
-    The reason is a code with its parameters; its wording in each language is in
+    GB 11643 gives a number the division code of the holder's residence when it is *issued*,
+    not of their birth, so a district created after the birth (Pudong 310115 on a card of
+    someone born in 1990) is ordinary. A code is doubtful only when it never existed, or was
+    abolished before the holder was born. The wording of each reason is in
     ``data/reasons.yaml``.
     """
     number = compact(number)
+    code = number[:6]
     if number.startswith(RESIDENCE_PERMIT_PREFIXES):
         return None
-    if not _division_known(number[:6], number[6:10]):
-        return "division_unknown_in_year", {"division": number[:6], "year": number[6:10]}
+    known, last_year = division_years(code)
+    if not known:
+        return "division_unknown", {"division": code}
+    if last_year is not None and number[6:10].isdigit() and last_year < int(number[6:10]):
+        return "division_abolished", {"division": code, "last_year": str(last_year), "year": number[6:10]}
     return None
 
 
 @lru_cache(maxsize=8192)
-def _division_known(code: str, year: str) -> bool:
-    """Whether stdnum knows the division for that birth year.
+def division_years(code: str) -> tuple[bool, int | None]:
+    """Whether stdnum's division table knows ``code``, and the last year it was in use (None: still is).
 
-    Memoised: stdnum searches its division file on every call (~25 µs), and the answer
-    depends only on the six-digit code and the year, which thousands of people share.
+    Read from stdnum's own table (``cn/loc``) rather than through ``get_birth_place``, which
+    raises ``KeyError`` for a code listed without a county name (341104) and ``InvalidComponent``
+    for a district created after the birth year, which GB 11643 allows. Memoised: the table is
+    searched on every call, and thousands of people share a code.
     """
     try:
-        _stdnum_ric.get_birth_place(code + year + "0101")
-    except (ValidationError, ValueError):
-        return False
-    return True
+        results = _numdb.get("cn/loc").info(code)
+    except (KeyError, ValueError):  # pragma: no cover - a table stdnum failed to load
+        return False, None
+    county = next((props["county"] for _, props in results if "county" in props), None)
+    if not isinstance(county, str):
+        return False, None  # nothing, or only the province, matched: the code never existed
+    last: list[int | None] = []
+    for entry in county.split(","):
+        if not entry.startswith("["):
+            return True, None  # listed without dates: in use
+        span = entry[1:].split("]", 1)[0]
+        end = span.split("-", 1)[1] if "-" in span else ""
+        last.append(int(end) if end.isdigit() else None)
+    if not last or None in last:
+        return True, None
+    return True, max(x for x in last if x is not None)
+
+
+def province_code(number: str) -> str:
+    """The first two digits: the province of the division code."""
+    return compact(number)[:2]
 
 
 __all__ = ["InvalidChecksum", "InvalidComponent", "InvalidFormat", "InvalidLength", "birth_date", "compact",
-           "is_valid", "region_doubt", "validate"]
+           "division_doubt", "division_years", "is_valid", "province_code", "validate"]

@@ -41,20 +41,34 @@ def _uscc_registration(value: Any, _params: Any, _env: Env) -> Any:
     return (True, {}) if doubt is None else (False, why(doubt[0], **doubt[1]))
 
 
-@check("resident_id", doc={"zh": "18位居民身份证号码（含港澳台居民居住证）：校验位与出生日期（GB 11643-1999）",
-                           "en": "18-digit resident ID number (also HK/Macau/Taiwan residence permits): "
-                                 "check character and birth date (GB 11643-1999)"})
-def _resident_id(value: Any, _params: Any, _env: Env) -> Any:
-    return _validated(ric.validate, value)
+@check("resident_id",
+       params={"type": "object", "additionalProperties": False,
+               "properties": {"provinces": {"description": "the two-digit province codes an ID number may start with",
+                                            "anyOf": [{"type": "array", "items": {"type": "string"}},
+                                                      {"type": "object"}]}}},
+       doc={"zh": "18位居民身份证号码（含港澳台居民居住证）：校验位、出生日期（不晚于检查日）与省级代码（GB 11643-1999）",
+            "en": "18-digit resident ID number (also HK/Macau/Taiwan residence permits): check character, birth "
+                  "date (not after the check date) and province code (GB 11643-1999)"})
+def _resident_id(value: Any, params: Any, env: Env) -> Any:
+    outcome = _validated(ric.validate, value)
+    if outcome is not True:
+        return outcome
+    provinces = params.get("provinces")
+    if provinces and ric.province_code(value) not in provinces:
+        return False, why("unknown_province_code", prefix=ric.province_code(value))
+    born = ric.birth_date(value)
+    if born > env.today:
+        return False, why("birth_after_today", born=born.isoformat())
+    return True
 
 
-@check("resident_id_region", doc={"zh": "身份证号码前6位是出生年份时已有的行政区划",
-                                  "en": "the first six digits of an ID number are a division that existed "
-                                        "in the birth year"})
+@check("resident_id_region", doc={"zh": "身份证号码前6位是存在过、且在出生前未被撤销的行政区划（GB 11643 按发证时的常住地赋码）",
+                                  "en": "the first six digits of an ID number are a division that existed and was "
+                                        "not abolished before the birth (GB 11643 codes the residence at issue)"})
 def _resident_id_region(value: Any, _params: Any, _env: Env) -> Any:
     if not isinstance(value, str) or not ric.is_valid(value):
         return True
-    doubt = ric.region_doubt(value)
+    doubt = ric.division_doubt(value)
     return (True, {}) if doubt is None else (False, why(doubt[0], **doubt[1]))
 
 

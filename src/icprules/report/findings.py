@@ -24,6 +24,8 @@ class Finding:
     value: Any = None
     #: Line in the document file the path points at (its nearest written ancestor), when known.
     line: int | None = None
+    #: Set when the rule could not be checked: the unexpected error, for whoever reports it to icprules.
+    could_not_check: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         return (SEVERITY_ORDER.index(self.severity), sort_key_text(self.path), self.rule)
@@ -40,6 +42,8 @@ class Finding:
             out["value"] = _jsonable(self.value)
         if self.line is not None:
             out["line"] = self.line
+        if self.could_not_check is not None:
+            out["could_not_check"] = self.could_not_check
         return out
 
 

@@ -49,7 +49,9 @@ def report_schema() -> dict[str, Any]:
                 "additionalProperties": False,
                 "properties": {"rule": {"type": "string"}, "severity": {"enum": ["error", "warning", "info"]},
                                "path": {"type": "string"}, "message": {"$ref": "#/$defs/bilingual"},
-                               "source": _SOURCES, "value": {}, "line": {"type": "integer", "minimum": 1}},
+                               "source": _SOURCES, "value": {}, "line": {"type": "integer", "minimum": 1},
+                               "could_not_check": {"type": "string",
+                                                   "description": "the rule could not be checked: the error"}},
             },
             "verification": {
                 "type": "object", "required": ["result", "reason", "source"], "additionalProperties": False,
