@@ -23,7 +23,7 @@ from icprules.registry import CHECKS, TRANSFORMS
 
 
 def test_stdnum_uscc_refuses_real_n_codes_and_our_wrapper_accepts_them() -> None:
-    code = "N2110105MA01C3UX47"  # a rural collective's code: authority N, right check character
+    code = "N2110105MA01C3UX21"  # a rural collective's code: authority N, right check character
     assert not stdnum_uscc.is_valid(code), "stdnum now accepts N codes: the wrapper may be simplified"
     assert uscc.is_valid(code)
 
@@ -183,7 +183,7 @@ def test_number_doubts_are_reason_codes_worded_in_each_language(website: dict[st
     from icprules.identifiers import ric, uscc
 
     for doubt in (ric.division_doubt("999999199001010016"), ric.division_doubt("510221200001010016"),
-                  uscc.registration_doubt("97110105MA01C3UX45"), uscc.registration_doubt("B1110105MA01C3UX4M")):
+                  uscc.registration_doubt("97110105MA01C3UX2Y"), uscc.registration_doubt("B1110105MA01C3UX2F")):
         assert doubt is not None and doubt[0] in REASONS
     website["entity"]["principal"]["id"]["number"] = "510221200001010016"
     (region,) = run(website).by_rule("person.id-number-region")

@@ -82,6 +82,6 @@ def apply_transforms(steps: tuple[tuple[str, Any], ...], value: Any) -> Any:
     return value
 
 
-def why(code: str, **params: Any) -> dict[str, Any]:
+def why(code: str, /, **params: Any) -> dict[str, Any]:
     """A failed check's reason: a code from data/reasons.yaml and its parameters."""
     return {"why": code, **params}

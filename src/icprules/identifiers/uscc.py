@@ -2,9 +2,11 @@
 
 >>> validate('91110000600037341L')
 '91110000600037341L'
->>> validate('N2110105MA01C3UX47')  # a rural collective: stdnum rejects the leading N
-'N2110105MA01C3UX47'
+>>> validate('N2110105MA01C3UX21')  # a rural collective: stdnum rejects the leading N
+'N2110105MA01C3UX21'
 >>> registration_doubt('Z1110000600037341L') is not None
+True
+>>> organisation_code_valid('91330106673959654P')  # 67395965-4, GB 11714
 True
 
 ``stdnum.cn.uscc.validate`` requires positions 1-8 to be digits, so it refuses real
@@ -19,7 +21,9 @@ from __future__ import annotations
 import re
 
 from stdnum.cn import uscc as _stdnum_uscc
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+from . import orgcode
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _FORMAT = re.compile(rf"^[{ALPHABET}]{{2}}[0-9]{{6}}[{ALPHABET}]{{10}}$")
@@ -52,12 +56,14 @@ def calc_check_digit(number: str) -> str:
 
 
 def validate(number: str) -> str:
-    """Check length, layout and check character; return the compact form."""
+    """Check length, layout, region and check character; return the compact form."""
     number = compact(number)
     if len(number) != 18:
         raise InvalidLength()
     if not _FORMAT.match(number):
         raise InvalidFormat()
+    if number[2:8] == "000000":  # GB/T 2260 has no such division; real codes name their registrar's
+        raise InvalidComponent()
     if number[-1] != calc_check_digit(number):
         raise InvalidChecksum()
     return number
@@ -66,8 +72,18 @@ def validate(number: str) -> str:
 def is_valid(number: str) -> bool:
     try:
         return bool(validate(number))
-    except (InvalidLength, InvalidFormat, InvalidChecksum):
+    except ValidationError:
         return False
+
+
+def organisation_code(number: str) -> str:
+    """Positions 9-17: the organisation code (GB 11714), checked by :mod:`.orgcode`."""
+    return compact(number)[8:17]
+
+
+def organisation_code_valid(number: str) -> bool:
+    """Whether the organisation code inside checks (GB 11714-1997)."""
+    return orgcode.is_valid(organisation_code(number))
 
 
 def registration_doubt(number: str) -> tuple[str, dict[str, str]] | None:

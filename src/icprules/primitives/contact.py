@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -17,13 +18,38 @@ _KINDS = {
 }
 
 
+#: An extension written the Chinese way after a complete fixed-line number: "0755-83765566-9",
+#: "0755-83765566转9", "(0755)83765566 分机 9".
+_EXTENSION = re.compile(r"^(?P<main>.*\d)\s*(?:-|转|分机|ext\.?|x|#)\s*(?P<ext>\d{1,6})$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1024)
 def parse_phone(value: str, region: str = "CN") -> phonenumbers.PhoneNumber | None:
-    """Parsed number, or None. Memoised: one document asks several questions of each number."""
+    """Parsed number, or None. Memoised: one document asks several questions of each number.
+
+    phonenumbers reads "ext. 9" but not the hyphen or 转 that Chinese forms write before an
+    extension, and takes "0755-83765566-9" for a 12-digit number that does not exist. So when a
+    number is not valid as written and its head is a valid number on its own, the tail is its
+    extension.
+    """
     try:
-        return phonenumbers.parse(value, region)
+        number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
-        return None
+        number = None
+    if number is not None and phonenumbers.is_valid_number(number):
+        return number
+    found = _EXTENSION.match(value.strip())
+    if found:
+        try:
+            main = phonenumbers.parse(found["main"], region)
+        except phonenumbers.NumberParseException:
+            return number
+        fixed = phonenumbers.number_type(main) in (phonenumbers.PhoneNumberType.FIXED_LINE,
+                                                   phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+        if fixed and phonenumbers.is_valid_number(main) and not main.extension:
+            main.extension = found["ext"]
+            return main
+    return number
 
 
 @dataclass(frozen=True)
@@ -55,10 +81,16 @@ def phone_facts(value: str, region: str = "CN") -> PhoneFacts | None:
         if kind == phonenumbers.PhoneNumberType.MOBILE:
             national = str(phonenumbers.national_significant_number(number))
         else:
-            text = str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+            bare = phonenumbers.PhoneNumber(country_code=number.country_code, national_number=number.national_number,
+                                            italian_leading_zero=number.italian_leading_zero)
+            text = str(phonenumbers.format_number(bare, phonenumbers.PhoneNumberFormat.NATIONAL))
             area, _, rest = text.partition(" ")
             national = f"{area}-{rest.replace(' ', '')}" if rest else area
+            if number.extension:
+                national += f"-{number.extension}"
     e164 = str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    if number.extension:  # E.164 has no extension; RFC 3966 writes it this way
+        e164 += f";ext={number.extension}"
     return PhoneFacts(valid, found_region, kind, e164, national)
 
 

@@ -15,20 +15,43 @@ _REASONS = {InvalidLength: "wrong_length", InvalidFormat: "bad_characters", Inva
             InvalidComponent: "bad_birth_date"}
 
 
-@check("uscc", doc={"zh": "统一社会信用代码（GB 32100-2015）：18位、字符集与校验位",
-                    "en": "Unified Social Credit Code (GB 32100-2015): 18 characters, alphabet and check character"})
-def _uscc(value: Any, _params: Any, _env: Env) -> Any:
-    return _validated(uscc.validate, value)
+@check("uscc",
+       params={"type": "object", "additionalProperties": False,
+               "properties": {"pilot_regions": {
+                   "description": "two-digit regions whose pre-standard pilot codes may fail the check character; "
+                                  "such a code passes here when its organisation code checks (a warning rule "
+                                  "reports it)",
+                   "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]}}},
+       doc={"zh": "统一社会信用代码（GB 32100-2015）：18位、字符集、登记机关行政区划与校验位",
+            "en": "Unified Social Credit Code (GB 32100-2015): 18 characters, alphabet, registrar's division and "
+                  "check character"})
+def _uscc(value: Any, params: Any, _env: Env) -> Any:
+    outcome = _validated(uscc.validate, value, {InvalidComponent: "uscc_no_region"})
+    pilot = params.get("pilot_regions")
+    if outcome is not True and pilot and outcome[1].get("why") == "bad_checksum":
+        code = uscc.compact(value)
+        if code[2:4] in pilot and uscc.organisation_code_valid(code):
+            return True
+    return outcome
 
 
-def _validated(validate: Any, value: Any) -> Any:
+@check("uscc_organisation_code", doc={"zh": "统一社会信用代码第9-17位的组织机构代码校验正确（GB 11714-1997）",
+                                      "en": "the organisation code in positions 9-17 of a USCC checks "
+                                            "(GB 11714-1997)"})
+def _uscc_organisation_code(value: Any, _params: Any, _env: Env) -> Any:
+    if not isinstance(value, str) or not uscc.is_valid(value):
+        return True  # a malformed code is the checksum rule's finding
+    return uscc.organisation_code_valid(value) or (False, why("orgcode_check", code=uscc.organisation_code(value)))
+
+
+def _validated(validate: Any, value: Any, reasons: dict[type, str] | None = None) -> Any:
     """Run a stdnum-style ``validate``; a typed error becomes a failed check with its reason."""
     if not isinstance(value, str):
         return False, why("not_text")
     try:
         validate(value)
     except ValidationError as exc:
-        return False, why(_REASONS.get(type(exc), "malformed"))
+        return False, why((reasons or {}).get(type(exc)) or _REASONS.get(type(exc), "malformed"))
     return True
 
 
