@@ -28,7 +28,7 @@ def compact(number: str) -> str:
 
 
 def calc_check_digit(body: str) -> str:
-    total = sum(int(c, 36) * w for c, w in zip(body, _WEIGHTS))
+    total = sum(int(c, 36) * w for c, w in zip(body, _WEIGHTS, strict=True))
     value = 11 - total % 11
     return "X" if value == 10 else "0" if value == 11 else str(value)
 

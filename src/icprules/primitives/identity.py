@@ -69,7 +69,8 @@ def _uscc_registration(value: Any, _params: Any, _env: Env) -> Any:
                "properties": {"provinces": {"description": "the two-digit province codes an ID number may start with",
                                             "anyOf": [{"type": "array", "items": {"type": "string"}},
                                                       {"type": "object"}]}}},
-       doc={"zh": "18位居民身份证号码（含港澳台居民居住证）：校验位、出生日期（不晚于检查日）与省级代码（GB 11643-1999）",
+       doc={"zh": "18位居民身份证号码（含港澳台居民居住证）：校验位、出生日期（不晚于检查日）"
+                  "与省级代码（GB 11643-1999）",
             "en": "18-digit resident ID number (also HK/Macau/Taiwan residence permits): check character, birth "
                   "date (not after the check date) and province code (GB 11643-1999)"})
 def _resident_id(value: Any, params: Any, env: Env) -> Any:
@@ -85,7 +86,8 @@ def _resident_id(value: Any, params: Any, env: Env) -> Any:
     return True
 
 
-@check("resident_id_region", doc={"zh": "身份证号码前6位是存在过、且在出生前未被撤销的行政区划（GB 11643 按发证时的常住地赋码）",
+@check("resident_id_region", doc={"zh": "身份证号码前6位是存在过、且在出生前未被撤销的行政区划"
+                                        "（GB 11643 按发证时的常住地赋码）",
                                   "en": "the first six digits of an ID number are a division that existed and was "
                                         "not abolished before the birth (GB 11643 codes the residence at issue)"})
 def _resident_id_region(value: Any, _params: Any, _env: Env) -> Any:
