@@ -16,6 +16,12 @@ The API follows python-stdnum: :func:`compact`, :func:`parse`, :func:`format`,
 '110105'
 >>> is_valid('萌ICP备20230001号')
 False
+>>> validate('ICP备案号：京ICP備05000593號。')  # a label, traditional characters, a full stop
+'京ICP备05000593号'
+>>> validate('京公网安备110105000655号')  # Beijing's older 12-digit form
+'京公网安备110105000655号'
+>>> is_valid('京ICP备123456789号')  # no serial of 9 digits was ever issued
+False
 
 Kinds:
 
@@ -70,12 +76,16 @@ class InvalidComponent(RecordNumberError):
 
 _SUFFIX_TYPES = {"": "website", "A": "app", "X": "mini_program", "K": "quick_app"}
 _DASHES = re.compile("[\u2010-\u2015\u2212\ufe63\uff0d]")
-_NOISE = re.compile(r"[\s\u3000\[\]【】()（）「」『』<>《》\"'“”‘’:：]")
+_NOISE = re.compile(r"[\s\u3000\[\]【】()（）「」『』<>《》\"'“”‘’]")
+#: Punctuation pasted after a number (the end of a sentence or a footer separator).
+_TRAILING = re.compile(r"[。．.,，、;；!！|｜/:：]+$")
 
-_FILING = re.compile(r"^(?P<abbr>\w)ICP备(?P<serial>\d{6,10})号?(?:-(?P<service>\d{1,4})(?P<suffix>[AXK]?))?号?$")
-_LICENCE = re.compile(r"^(?P<abbr>\w)ICP证(?P<serial>\d{6})号?(?:-(?P<service>\d{1,4})(?P<suffix>[AXK]?))?$")
-_VALUE_ADDED = re.compile(r"^(?P<abbr>\w)B2-(?P<serial>\d{8})(?:-(?P<service>\d{1,5})(?P<suffix>[AXK]?))?$")
-_POLICE = re.compile(r"^(?P<abbr>\w)公网安备(?P<serial>\d{14})号?$")
+# Serials are matched loosely and their length is checked against data/record_numbers.yaml, so
+# that a placeholder gets a reason ("8 or 10 digits") rather than "not a record number".
+_FILING = re.compile(r"^(?P<abbr>\w)ICP备(?P<serial>\d{1,14})号?(?:-(?P<service>\d{1,4})(?P<suffix>[AXK]?))?号?$")
+_LICENCE = re.compile(r"^(?P<abbr>\w)ICP证(?P<serial>\d{1,14})号?(?:-(?P<service>\d{1,4})(?P<suffix>[AXK]?))?号?$")
+_VALUE_ADDED = re.compile(r"^(?P<abbr>\w)B2-(?P<serial>\d{1,14})(?:-(?P<service>\d{1,5})(?P<suffix>[AXK]?))?$")
+_POLICE = re.compile(r"^(?P<abbr>\w)公网安备(?P<serial>\d{1,20})号?$")
 _PATTERNS = (("filing", _FILING), ("licence", _LICENCE), ("value_added", _VALUE_ADDED), ("police", _POLICE))
 
 
@@ -111,24 +121,70 @@ class RecordNumber:
 
 @lru_cache(maxsize=1)
 def _provinces() -> dict[str, dict[str, Any]]:
-    """Abbreviation (and historical alias) -> province row, from data/provinces.yaml."""
-    from ..data import DataStore
-
-    store = DataStore.load()
+    """Abbreviation (and the aliases real numbers use) -> province row, from data/provinces.yaml."""
     out: dict[str, dict[str, Any]] = {}
-    for row in store.resolve("provinces.provinces"):
+    for row in _data().resolve("provinces.provinces"):
         for abbr in [row["abbr"], *row.get("abbr_aliases", [])]:
             out[abbr] = row
     return out
 
 
+@lru_cache(maxsize=1)
+def _unused() -> dict[str, dict[str, Any]]:
+    """Abbreviations lists give but no real number uses (云 for Yunnan) -> the province row."""
+    return {abbr: row for row in _data().resolve("provinces.provinces") for abbr in row.get("abbr_unused", [])}
+
+
+@lru_cache(maxsize=1)
+def _writing() -> dict[str, Any]:
+    """data/record_numbers.yaml: serial lengths and the labels people paste."""
+    table: dict[str, Any] = _data().resolve("record_numbers")
+    return table
+
+
+def _data() -> Any:
+    from ..data import builtin
+
+    return builtin()
+
+
+@lru_cache(maxsize=1)
+def _label() -> re.Pattern[str]:
+    labels = sorted((re.escape(compact_text(x)) for x in _writing()["labels"]), key=len, reverse=True)
+    return re.compile(rf"^(?:{'|'.join(labels)})[:：]", re.IGNORECASE)
+
+
+def compact_text(text: str) -> str:
+    """Width, dashes, traditional characters, invisible characters and noise normalised; case kept."""
+    text = unicodedata.normalize("NFKC", text)
+    # Zero-width spaces, joiners, BOM, bidi controls: format characters no number contains.
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    if not text.isascii():
+        text = _simplified(text)  # 京ICP備…號 as pasted from a traditional-Chinese page
+    text = _DASHES.sub("-", text)
+    return _NOISE.sub("", text)
+
+
+def _simplified(text: str) -> str:
+    """Traditional Chinese to simplified with OpenCC's own tables (備→备, 號→号, 證→证, 網→网)."""
+    return str(_opencc().convert(text))
+
+
+@lru_cache(maxsize=1)
+def _opencc() -> Any:
+    import opencc  # a few ms to load its tables: only numbers with Chinese characters need it
+
+    return opencc.OpenCC("t2s")
+
+
 def compact(text: str) -> str:
-    """Remove what people paste around a number: spaces, brackets, quotes; unify dashes and width."""
+    """Remove what people paste around a number: a label, spaces, brackets, quotes, invisible
+    characters and trailing punctuation; unify dashes, width and traditional characters."""
     if not isinstance(text, str):
         raise InvalidFormat("not text")
-    text = unicodedata.normalize("NFKC", text)
-    text = _DASHES.sub("-", text)
-    text = _NOISE.sub("", text)
+    text = compact_text(text)
+    text = _label().sub("", text, count=1)
+    text = _TRAILING.sub("", text)
     return re.sub("[a-z]", lambda m: m.group(0).upper(), text)
 
 
@@ -143,10 +199,19 @@ def parse(text: str) -> RecordNumber:
             continue
         abbr = m.group("abbr")
         row = _provinces().get(abbr)
+        if row is None and abbr in _unused():
+            right = _unused()[abbr]
+            raise InvalidComponent(f"{abbr!r} is not used in record numbers; {right['name_en']}'s is {right['abbr']!r}",
+                                   code="record_unused_abbr", abbr=abbr, right=right["abbr"],
+                                   province_zh=right["name_zh"], province_en=right["name_en"])
         if row is None:
             raise InvalidComponent(f"{abbr!r} is not a province abbreviation", code="record_unknown_province",
                                    abbr=abbr)
         serial = m.group("serial")
+        lengths = [*_writing()["serial_lengths"][kind], *_writing().get(f"{kind}_older_lengths", {}).get(row["code"], [])]
+        if len(serial) not in lengths:
+            raise InvalidComponent(f"{len(serial)} digits; this kind has {' or '.join(map(str, lengths))}",
+                                   code="record_serial_length", digits=str(len(serial)), lengths=lengths)
         if kind == "police" and serial[:2] != str(row["gb2260"]):
             raise InvalidComponent(f"region code {serial[:6]} is not in {row['name_en']} ({abbr})",
                                    code="record_region_mismatch", region=serial[:6], abbr=abbr,
