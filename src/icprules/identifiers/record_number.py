@@ -208,7 +208,8 @@ def parse(text: str) -> RecordNumber:
             raise InvalidComponent(f"{abbr!r} is not a province abbreviation", code="record_unknown_province",
                                    abbr=abbr)
         serial = m.group("serial")
-        lengths = [*_writing()["serial_lengths"][kind], *_writing().get(f"{kind}_older_lengths", {}).get(row["code"], [])]
+        older = _writing().get(f"{kind}_older_lengths", {}).get(row["code"], [])
+        lengths = [*_writing()["serial_lengths"][kind], *older]
         if len(serial) not in lengths:
             raise InvalidComponent(f"{len(serial)} digits; this kind has {' or '.join(map(str, lengths))}",
                                    code="record_serial_length", digits=str(len(serial)), lengths=lengths)
