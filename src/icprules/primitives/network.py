@@ -16,21 +16,23 @@ from ..registry import check, transform, why
 if TYPE_CHECKING:
     from ..data import DataStore
 
-_PSL: PublicSuffixList | None = None
 _DOTS = re.compile("[\u3002\uff0e\uff61]")  # ideographic and full-width full stops
 
 
-def psl() -> PublicSuffixList:
+@lru_cache(maxsize=2)
+def psl(only_icann: bool = True) -> PublicSuffixList:
     """The bundled Public Suffix List (offline; loaded once, on first use).
 
-    Loaded without the punycode copy of each IDN rule (``accept_encoded_idn=False``),
-    which makes loading three times faster (10 ms instead of 30, most of a cold start's
-    first check); :func:`registrable` asks in the Unicode form instead.
+    A registry sees the registrable domain under an ICANN suffix: ``myapp.herokuapp.com`` is a
+    sub-domain of ``herokuapp.com``, which the applicant does not hold, even though the list's
+    private section makes ``herokuapp.com`` a suffix too. So registrable domains come from the
+    ICANN section (``only_icann=True``); the whole list is loaded only to name the platform of a
+    sub-domain (:func:`platform_suffix`).
+
+    Loaded without the punycode copy of each IDN rule (``accept_encoded_idn=False``), which makes
+    loading three times faster (10 ms instead of 30); the list is asked in the Unicode form.
     """
-    global _PSL
-    if _PSL is None:
-        _PSL = PublicSuffixList(accept_encoded_idn=False)
-    return _PSL
+    return PublicSuffixList(accept_encoded_idn=False, only_icann=only_icann)
 
 
 class DomainError(ValueError):
@@ -68,6 +70,8 @@ def parse_domain(text: str) -> tuple[str, str]:
         raise DomainError("domain_is_ip")
     if not host or "." not in host:
         raise DomainError("domain_one_label")
+    if all(label.isdigit() for label in host.split(".")):
+        raise DomainError("domain_numeric")  # 256.0.0.0, 192.168.0.9999: a broken IP address, not a name
     if len(host) > 253:
         raise DomainError("domain_too_long")
     try:
@@ -96,6 +100,24 @@ def registrable(ascii_domain: str) -> str | None:
     return ".".join(ascii_form.split(".")[-labels:])
 
 
+def platform_suffix(ascii_domain: str) -> str | None:
+    """The platform a sub-domain belongs to (``herokuapp.com`` for ``myapp.herokuapp.com``), or None.
+
+    A suffix of the list's private section: a platform that hands out sub-domains of its own
+    domain. Only a name below a registrable domain can be one, so the whole list is loaded only then.
+    """
+    reg = registrable(ascii_domain)
+    if reg is None or reg == ascii_domain:
+        return None
+    unicode_form = parse_domain(ascii_domain)[1]
+    private = psl(only_icann=False).publicsuffix(unicode_form)
+    icann = psl().publicsuffix(unicode_form)
+    if not private or not icann or private == icann:
+        return None
+    labels = str(private).count(".") + 1
+    return ".".join(ascii_domain.split(".")[-labels:])
+
+
 def level(ascii_domain: str) -> int | None:
     """Level counted from the registrable domain: example.com.cn is 2, b.a.example.com.cn is 4."""
     reg = registrable(ascii_domain)
@@ -113,18 +135,21 @@ def _domain(value: Any, _params: Any, _env: Env) -> Any:
         parse_domain(value)
     except DomainError as exc:
         return False, why(exc.code, **exc.params)
-    if registrable(parse_domain(value)[0]) is None:
+    ascii_form = parse_domain(value)[0]
+    if registrable(ascii_form) is None:
         return False, why("domain_bare_suffix")
+    platform = platform_suffix(ascii_form)
+    if platform is not None:
+        return False, why("domain_platform", platform=platform)
     return True
 
 
 def _prepare_tlds(params: dict[str, Any], _data: DataStore) -> dict[str, Any]:
-    entries = params["approved"]
-    names = set()
-    for entry in entries:
-        name = entry["tld"] if isinstance(entry, dict) else entry
-        names.add(parse_tld(str(name)))
-    return {"approved": frozenset(names)}
+    def names(entries: Any) -> frozenset[str]:
+        return frozenset(parse_tld(str(e["tld"] if isinstance(e, dict) else e)) for e in entries)
+
+    refused = params.get("refused")
+    return {"approved": names(params["approved"]), "refused": None if refused is None else names(refused)}
 
 
 def parse_tld(name: str) -> str:
@@ -138,8 +163,12 @@ def parse_tld(name: str) -> str:
 @check(
     "domain_tld_approved",
     params={"type": "object", "required": ["approved"], "additionalProperties": False,
-            "properties": {"approved": {"type": "array", "description": "approved TLDs (or rows with 'tld')"}}},
-    doc={"zh": "域名的顶级域在工信部批准的列表中", "en": "the domain's top-level domain is on MIIT's approved list"},
+            "properties": {"approved": {"type": "array", "description": "approved TLDs (or rows with 'tld')"},
+                           "refused": {"anyOf": [{"type": "array"}, {"type": "object"}],
+                                       "description": "TLDs known not to be approved: when given, only these "
+                                                      "fail (a TLD on neither list passes)"}}},
+    doc={"zh": "域名的顶级域在工信部批准的列表中（给出 refused 时：不在已知未批准的列表中）",
+         "en": "the domain's top-level domain is on MIIT's approved list (with refused: is not a known refused one)"},
     prepare=_prepare_tlds,
 )
 def _tld_approved(value: Any, params: Any, _env: Env) -> Any:
@@ -148,7 +177,11 @@ def _tld_approved(value: Any, params: Any, _env: Env) -> Any:
     except DomainError:
         return True  # the domain rule reports malformed domains
     tld = ascii_form.rsplit(".", 1)[-1]
-    return tld in params["approved"], {"tld": "." + unicode_form.rsplit(".", 1)[-1]}
+    shown = {"tld": "." + unicode_form.rsplit(".", 1)[-1]}
+    refused = params["refused"]
+    if refused is not None:
+        return tld not in refused or tld in params["approved"], shown
+    return tld in params["approved"], shown
 
 
 @transform("domain_level", doc={"zh": "域名级数（从可注册域名算起，example.com.cn 为二级）",
