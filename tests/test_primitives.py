@@ -83,6 +83,7 @@ _PARAMS: dict[str, dict[str, Any]] = {
     "valid_on": {"days_after": 30},
     "lookup": {"index": {}},
     "pick": {"value": "term", "where": {"severity": "error"}},
+    "keys": {},
     "calendar_covers": {"working_days": 21},
     "known_key": {"keys": ["app_icon"]},
     "record_number": {"kinds": ["filing"], "service": "any"},

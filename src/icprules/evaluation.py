@@ -46,8 +46,17 @@ def document_context(ruleset: RuleSet, data: dict[str, Any]) -> Context:
 
 
 def _selected(ruleset: RuleSet, data: dict[str, Any], selector: Mapping[str, Any]) -> str | None:
+    """The document's value of a selector; its default when absent (or, with ``unknown: default``,
+    when the vocabulary does not know it).
+
+    An unknown operation is an error of its own (document.operation-known); meanwhile the document
+    is checked as if it had the default, rather than by no rule at all. An unknown provider is
+    another provider's portal: the rules of ours do not apply to it.
+    """
     value = data.get(selector.get("field", ""))
-    if not value and selector.get("default"):
+    unknown = selector.get("unknown") == "default" and isinstance(value, str) and \
+        value not in ruleset.data.resolve(selector["vocabulary"])
+    if (not value or not isinstance(value, str) or unknown) and selector.get("default"):
         value = ruleset.data.resolve(selector["default"]["data"])
     return value if isinstance(value, str) else None
 
