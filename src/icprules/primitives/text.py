@@ -70,7 +70,8 @@ def _prepare_lookup(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
     return {"index": index}
 
 
-@transform("keys", doc={"zh": "映射的键（如数据表中的取值）", "en": "the keys of a mapping (the values a data table defines)"})
+@transform("keys", doc={"zh": "映射的键（如数据表中的取值）",
+                        "en": "the keys of a mapping (the values a data table defines)"})
 def _keys(value: Any, _params: Any) -> Any:
     from ..paths import MISSING
 
