@@ -95,3 +95,17 @@ def test_an_absent_or_unknown_operation_is_checked_as_a_new_filing() -> None:
         rules = {f.rule for f in run(doc).errors}
         assert "service.domain-tld-approved" in rules
         assert {"document.operation-required", "document.operation-known"} & rules
+
+
+def test_an_offline_app_is_said_to_need_no_filing_and_raises_no_domain_or_ip_error() -> None:
+    doc = base("app")
+    app = doc["services"][0]
+    app["offline"] = True
+    for key in ("domains", "ips", "attachments", "platforms"):
+        app.pop(key, None)
+    report = run(doc)
+    assert [(f.rule, f.path) for f in report.errors] == []
+    assert [f.path for f in report.by_rule("eligibility.offline-app")] == ["services[0].offline"]
+    assert not [m for m in report.materials if m["scope"] == "services[0]" and m["required"]]
+    app["offline"] = False  # the same APP online: its domains and IPs are missing
+    assert {"service.domain-required", "service.ip-required"} <= {f.rule for f in run(doc).errors}

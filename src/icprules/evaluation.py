@@ -39,10 +39,21 @@ def document_context(ruleset: RuleSet, data: dict[str, Any]) -> Context:
     provider = _selected(ruleset, data, selectors.get("providers", {}))
     services = selectors.get("services", {})
     listed = data.get(services.get("list", "services"))
-    key = services.get("key", "type")
-    types = frozenset(str(s[key]) for s in listed or () if isinstance(s, dict) and s.get(key)) \
-        if isinstance(listed, list) else frozenset()
+    at = (services.get("list", "services"), services.get("key", "type"),
+          tuple((t["key"], t["equals"], t["type"]) for t in services.get("as_type", [])))
+    types = frozenset(t for s in listed if (t := service_type(s, at))) if isinstance(listed, list) else frozenset()
     return operation, provider, types
+
+
+def service_type(service: Any, at: tuple[str, str, tuple[tuple[str, Any, str], ...]]) -> str | None:
+    """A service's type as rules see it: its own, unless a value makes it count as another."""
+    if not isinstance(service, dict):
+        return None
+    for key, value, kind in at[2]:
+        if service.get(key) == value:
+            return kind
+    own = service.get(at[1])
+    return str(own) if own else None
 
 
 def _selected(ruleset: RuleSet, data: dict[str, Any], selector: Mapping[str, Any]) -> str | None:
@@ -91,7 +102,7 @@ def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
     shared = expanded.get(key)
     if shared is not None:
         return shared
-    list_name, type_key = rule.services_at
+    list_name = rule.services_at[0]
     listed = root.get(list_name)
     services: list[Any] = listed if isinstance(listed, list) else []
     out: list[tuple[paths.Segments, Any]] = []
@@ -106,7 +117,7 @@ def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
             if len(path) >= 2 and path[0] == list_name:
                 index = path[1]
                 service = services[index] if isinstance(index, int) and index < len(services) else None
-                if not isinstance(service, dict) or service.get(type_key) not in rule.services:
+                if service_type(service, rule.services_at) not in rule.services:
                     continue
             out.append((path, value))
     expanded[key] = out

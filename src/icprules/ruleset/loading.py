@@ -284,9 +284,10 @@ def _compile_rule(spec: Mapping[str, Any], pack: str, compiler: Parser, sources:
     )
 
 
-def _services_at(data: DataStore) -> tuple[str, str]:
+def _services_at(data: DataStore) -> tuple[str, str, tuple[tuple[str, Any, str], ...]]:
     services = data.files.get("selectors", {}).get("rules", {}).get("services", {})
-    return str(services.get("list", "services")), str(services.get("key", "type"))
+    as_type = tuple((str(t["key"]), t["equals"], str(t["type"])) for t in services.get("as_type", []))
+    return str(services.get("list", "services")), str(services.get("key", "type")), as_type
 
 
 def _check_scope(applies: Mapping[str, Any], data: DataStore, where: Where) -> None:

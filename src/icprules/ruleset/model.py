@@ -39,9 +39,9 @@ class Rule:
     deprecated: dict[str, Any] | None = None
     spec: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     origin: str | None = None
-    #: The list of services and the key of their type (``("services", "type")``, from
-    #: data/selectors.yaml): a rule scoped to service types sees only those services' items.
-    services_at: tuple[str, str] = ("services", "type")
+    #: The list of services, the key of their type and the values that make a service count as
+    #: another type (data/selectors.yaml): a rule scoped to service types sees only their items.
+    services_at: tuple[str, str, tuple[tuple[str, Any, str], ...]] = ("services", "type", ())
     #: True when every ``each`` pattern walks services (the engine then filters by service type).
     per_service: bool = field(init=False, default=False, compare=False)
     #: The segments of each ``each`` pattern.
