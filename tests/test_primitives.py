@@ -84,6 +84,7 @@ _PARAMS: dict[str, dict[str, Any]] = {
     "lookup": {"index": {}},
     "pick": {"value": "term", "where": {"severity": "error"}},
     "keys": {},
+    "lookup_prefix": {"table": {"新闻资讯": "news"}, "separator": "/"},
     "calendar_covers": {"working_days": 21},
     "known_key": {"keys": ["app_icon"]},
     "record_number": {"kinds": ["filing"], "service": "any"},

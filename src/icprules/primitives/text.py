@@ -70,6 +70,34 @@ def _prepare_lookup(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
     return {"index": index}
 
 
+def _prepare_prefix(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
+    table = params["table"]
+    rows = data.resolve(table) if isinstance(table, str) else table
+    if not isinstance(rows, Mapping):
+        raise ValueError(f"table {table!r} is not a mapping")
+    return {"table": dict(rows), "separator": params.get("separator", "/")}
+
+
+@transform(
+    "lookup_prefix",
+    params={"type": "object", "required": ["table"], "additionalProperties": False,
+            "properties": {"table": {"type": "string", "description": "data reference to a mapping"},
+                           "separator": {"type": "string", "minLength": 1}}},
+    doc={"zh": "按完整值、再按分隔符前的上级部分查表；都查不到时保持原值（如 APP 类目“新闻资讯/综合资讯”→ news）",
+         "en": "look the value up in a mapping, then its part before the separator; unchanged when neither is "
+               "there (the APP category 新闻资讯/综合资讯 -> news)"},
+    prepare=_prepare_prefix,
+)
+def _lookup_prefix(value: Any, prepared: Mapping[str, Any]) -> Any:
+    if not isinstance(value, str):
+        return value
+    table = prepared["table"]
+    found = table.get(value.strip())
+    if found is None:
+        found = table.get(value.strip().split(prepared["separator"], 1)[0])
+    return value if found is None else found
+
+
 @transform("keys", doc={"zh": "映射的键（如数据表中的取值）",
                         "en": "the keys of a mapping (the values a data table defines)"})
 def _keys(value: Any, _params: Any) -> Any:
