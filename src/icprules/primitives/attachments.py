@@ -221,16 +221,28 @@ def _image(value: Any, params: Any, env: Env) -> Probe | None:
 @check("image_file_size",
        params={"type": "object", "additionalProperties": False,
                "properties": {"min_kb": {"type": "number", "minimum": 0}, "max_kb": {"type": "number", "minimum": 0},
-                              "max_pixels": {"type": "integer", "minimum": 1}}},
-       doc={"zh": "图片文件大小在范围内（K = 1024 字节）", "en": "the image file's size is in range (K = 1024 bytes)"})
+                              "max_pixels": {"type": "integer", "minimum": 1},
+                              "kilobyte": {"description": "the bytes a K may mean (1000, 1024): the guides do not say",
+                                           "anyOf": [{"type": "array", "items": {"type": "integer"}},
+                                                     {"type": "object"}]},
+                              "readings": {"enum": ["any", "all"],
+                                           "description": "in range under any reading of K (an error when not), "
+                                                          "or under all of them (a warning when not)"}}},
+       doc={"zh": "图片文件大小在范围内（K 可能是 1000 或 1024 字节：any 为任一读法下在范围内，all 为所有读法下都在范围内）",
+            "en": "the image file's size is in range (K may be 1000 or 1024 bytes: any = in range under some "
+                  "reading, all = under every reading)"})
 def _image_file_size(value: Any, params: Any, env: Env) -> Any:
     found = _image(value, params, env)
     if found is None:
         return True
-    kb = found.size / 1024
     low, high = params.get("min_kb"), params.get("max_kb")
-    ok = (low is None or kb >= low) and (high is None or kb <= high)
-    return ok, {"size_kb": f"{kb:.0f}", "min_kb": low, "max_kb": high}
+    readings = [int(k) for k in params.get("kilobyte") or [1024]]
+    fits = [(low is None or found.size >= low * k) and (high is None or found.size <= high * k) for k in readings]
+    ok = all(fits) if params.get("readings") == "all" else any(fits)
+    bounds = {"min_bytes": f"{max(low * k for k in readings):,}" if low is not None else "",
+              "max_bytes": f"{min(high * k for k in readings):,}" if high is not None else ""}
+    return ok, {"size_kb": f"{found.size / 1024:.0f}", "bytes": f"{found.size:,}", "min_kb": low, "max_kb": high,
+                **bounds}
 
 
 @check("image_resolution",

@@ -105,8 +105,10 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
-            self.loader.flatten_mapping(node)  # resolves YAML merge keys ("<<")
+            explicit = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
+            self.loader.flatten_mapping(node)  # resolves YAML merge keys ("<<"); merged pairs come first
             out: dict[Any, Any] = {}
+            merged: set[Any] = set()
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise LoadError(
@@ -115,6 +117,14 @@ class _Builder:
                 key = self.loader.construct_object(key_node, deep=True)
                 if not isinstance(key, (str, int, float, bool)) or key is None:
                     key = str(key)
+                if id(key_node) not in explicit:
+                    # flatten_mapping lists the merged mappings last-first, so a later pair wins,
+                    # which gives the first mapping of "<<: [*a, *b]" precedence, as YAML says.
+                    out.pop(key, None)
+                    merged.add(key)
+                elif key in merged:  # a key written here overrides the one merged in (YAML merge rules)
+                    merged.discard(key)
+                    del out[key]
                 if key in out:
                     raise LoadError(
                         _mark_problem(
