@@ -102,35 +102,39 @@ class Measures:
 
     error: dict[str, Any] | None = None  # the image is corrupt or truncated (a reason)
     colour: bool = True
-    ring_white: float = 1.0  # share of the outermost pixel ring that is white
+    ring_white: float = 1.0  # share of the outermost pixel ring that is light (white, or light paper)
     fill: float = 1.0  # share of the frame covered by the bounding box of non-white pixels
 
 
 _DECODE_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning)
 
 
-def measure(found: Probe, longest: int = 512, white_level: int = 230) -> Measures:
+def measure(found: Probe, longest: int = 512, white_level: int = 230, light_level: int = 200) -> Measures:
     """Decode once at thumbnail size and measure; memoised while the file is unchanged."""
     try:
         stat = found.path.stat()
     except OSError as exc:
         return Measures(error=why("unreadable", detail=exc.strerror or "error"))
-    return _measure_cached(found.path, stat.st_mtime_ns, stat.st_size, found.mode, longest, white_level)
+    return _measure_cached(found.path, stat.st_mtime_ns, stat.st_size, found.mode, longest, white_level,
+                           light_level)
 
 
 @lru_cache(maxsize=256)
-def _measure_cached(path: Path, _mtime_ns: int, _size: int, mode: str, longest: int, level: int) -> Measures:
+def _measure_cached(path: Path, _mtime_ns: int, _size: int, mode: str, longest: int, level: int,
+                    light_level: int) -> Measures:
     try:
         thumb = _thumbnail(path, longest)
     except _DECODE_ERRORS as exc:
         return Measures(error=why("corrupt_image", detail=str(exc)[:80]))
     mask = _white_mask(thumb, level)
     w, h = thumb.size
-    # The outermost ring of pixels is what shows of the background around the document:
-    # the top and bottom rows and the left and right columns (corners counted in both),
-    # counted with histograms rather than pixel by pixel.
+    # The outermost ring of pixels is what shows around the document: a white background, or,
+    # when the document fills the frame (a flat scan, a tight crop), its own light paper or card.
+    # Either is fine; a desk or a dark cloth is not. So the ring is judged "light" at a lower level
+    # than the white that finds the document. Rows and columns are counted with histograms.
+    light = _white_mask(thumb, light_level)
     edges = [(0, 0, w, 1), (0, h - 1, w, h), (0, 0, 1, h), (w - 1, 0, w, h)]
-    ring_white = sum(_nonzero(mask.crop(box)) for box in edges) / (2 * w + 2 * h)
+    ring_white = sum(_nonzero(light.crop(box)) for box in edges) / (2 * w + 2 * h)
     box = ImageChops.invert(mask).getbbox()  # the bounding box of everything that is not white
     fill = 0.0 if box is None else (box[2] - box[0]) * (box[3] - box[1]) / (w * h)
     return Measures(None, _is_colour(mode, thumb), ring_white, fill)
@@ -299,14 +303,14 @@ def _photo_precautions(value: Any, params: Any, env: Env) -> Any:
     if found is None:
         return True
     photo = params["photo"]
-    found_measures = measure(found, int(photo.get("thumbnail", 512)), int(photo.get("white_level", 230)))
+    found_measures = measure(found, int(photo["thumbnail"]), int(photo["white_level"]), int(photo["light_level"]))
     if found_measures.error:
         return True  # file_kind reports it
     if params.get("measure", "background") == "background":
         share = found_measures.ring_white
-        return share >= float(photo.get("frame_white_min", 0.9)), {"white": f"{share:.0%}"}
+        return share >= float(photo["frame_white_min"]), {"white": f"{share:.0%}"}
     fill = found_measures.fill
-    return fill >= float(photo.get("fill_min", 0.98)), {"fill": f"{fill:.1%}"}
+    return fill >= float(photo["fill_min"]), {"fill": f"{fill:.1%}", "fill_min": f"{float(photo['fill_min']):.0%}"}
 
 
 def _white_mask(thumb: Image.Image, level: int) -> Image.Image:
