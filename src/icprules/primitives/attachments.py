@@ -232,7 +232,8 @@ def _image(value: Any, params: Any, env: Env) -> Probe | None:
                               "readings": {"enum": ["any", "all"],
                                            "description": "in range under any reading of K (an error when not), "
                                                           "or under all of them (a warning when not)"}}},
-       doc={"zh": "图片文件大小在范围内（K 可能是 1000 或 1024 字节：any 为任一读法下在范围内，all 为所有读法下都在范围内）",
+       doc={"zh": "图片文件大小在范围内（K 可能是 1000 或 1024 字节：any 为任一读法下在范围内，"
+                  "all 为所有读法下都在范围内）",
             "en": "the image file's size is in range (K may be 1000 or 1024 bytes: any = in range under some "
                   "reading, all = under every reading)"})
 def _image_file_size(value: Any, params: Any, env: Env) -> Any:
