@@ -68,3 +68,91 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     batch.run(_folder(tmp_path), icprules.default_rules(), today=TODAY, reveal_personal=False, out=io.StringIO(),
               err=err, jobs=1)
     assert "\r13/13 checked, 3 not ok" in err.getvalue()
+
+
+# --------------------------------------------------------------------------- hostile input, round two
+
+
+def test_a_lone_surrogate_never_breaks_an_output(tmp_path: Path) -> None:
+    doc: Any = json.loads(json.dumps(base("website"), default=str))
+    doc["entity"]["name"] = "中国\ud800示例"
+    doc["services"][0]["name"] = "\udfff"
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")  # ASCII JSON: the surrogate is a \\ud800 escape
+    shutil.copytree(EXAMPLES / "files", tmp_path / "files")
+    for fmt in ("text", "json", "sarif"):
+        code, out, _ = cli("check", str(path), "--format", fmt, "--today", "2026-11-23")
+        out.encode("utf-8")  # writable
+        assert code in (0, 1)
+        if fmt != "text":
+            parsed = json.loads(out)  # still valid JSON, saying what the document said
+            assert "中国\ud800示例" in json.dumps(parsed, ensure_ascii=False)
+        else:
+            assert "\\ud800" in out or "\\udfff" in out
+    report = icprules.check(doc, base_dir=tmp_path, today=TODAY)
+    report.to_json().encode("utf-8")
+
+
+def test_a_batch_with_a_broken_document_goes_on(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    doc: Any = json.loads(json.dumps(base("website"), default=str))
+    doc["entity"]["name"] = "北京\ud800科技有限公司"
+    (folder / "doc03.json").write_text(json.dumps(doc), encoding="utf-8")
+    code, out, _ = cli("check", "--batch", str(folder), "--jobs", "2", "--today", "2026-11-23")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 14 and code == 1
+    assert any(line["source"].endswith("doc03.json") for line in lines)
+
+
+def test_a_worker_killed_by_the_os_is_reported_and_the_run_finishes(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from icprules.registry import CHECKS
+
+    folder = _folder(tmp_path)
+    doc = base("website")
+    doc["services"][0]["name"] = "示例KILLME官网"
+    (folder / "doc09.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    original = CHECKS["related_to"]
+
+    def kill_for_one(value: Any, params: Any, env: Any) -> Any:
+        if isinstance(value, str) and "KILLME" in value:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return original.func(value, params, env)
+
+    import dataclasses
+
+    CHECKS["related_to"] = dataclasses.replace(original, func=kill_for_one)  # forked workers inherit it
+    try:
+        out = io.StringIO()
+        total, bad = batch.run(folder, icprules.load_rules(), today=TODAY, reveal_personal=False, out=out,
+                               err=io.StringIO(), jobs=2)
+    finally:
+        CHECKS["related_to"] = original
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert total == 13 and len(lines) == 13, "every document has its line, in order"
+    by_name = {Path(line["source"]).name: line for line in lines}
+    assert "killed" in by_name["doc09.yaml"]["error"]
+    assert by_name["doc08.yaml"]["ok"] and by_name["doc10.yaml"]["ok"], "the others were checked"
+    assert bad == 4
+
+
+def test_a_fifo_in_a_batch_folder_is_reported_not_opened(tmp_path: Path) -> None:
+    import os
+
+    folder = _folder(tmp_path)
+    os.mkfifo(folder / "doc99.yaml")
+    out = io.StringIO()
+    total, bad = batch.run(folder, icprules.default_rules(), today=TODAY, reveal_personal=False, out=out,
+                           err=io.StringIO(), jobs=1)
+    last = json.loads(out.getvalue().splitlines()[-1])
+    assert last["source"].endswith("doc99.yaml") and "not a regular file" in last["error"]
+    assert (total, bad) == (14, 4)
+
+
+@pytest.mark.parametrize("jobs", ["-3", "0", "two"])
+def test_jobs_must_be_a_positive_number(jobs: str, tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli("check", "--batch", str(tmp_path), "--jobs", jobs)
+    assert info.value.code == 2

@@ -12,10 +12,11 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .api import check
 from .data import builtin, ui
+from .encoding import writable
 from .errors import IcpRulesError
 from .explain import explain
 from .identifiers import record_number
@@ -65,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     document_options(c, ["text", "json", "sarif"])
     c.add_argument("--batch", action="store_true",
                    help="FILE is a folder of documents or a .jsonl file: one JSON line per document, all cores")
-    c.add_argument("--jobs", type=int, help="worker processes for --batch (default: all cores)")
+    c.add_argument("--jobs", type=_positive, help="worker processes for --batch (default: all cores)")
 
     m = sub.add_parser("materials", help="print the checklist of materials an application needs")
     m.add_argument("file", help="the application document; '-' reads standard input")
@@ -103,13 +104,39 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
+
+
 def _load(args: argparse.Namespace) -> RuleSet:
     return load_rules(*args.rules, builtin=not args.no_builtin, data=args.data)
 
 
+class _Writable:
+    """A stream that writes any text: lone surrogates from a document become escapes (see encoding)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(writable(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
+    out: Any = _Writable(stdout or sys.stdout)
+    err: Any = _Writable(stderr or sys.stderr)
     args = _parser().parse_args(argv)
     try:
         if args.command == "rule-schema":
@@ -205,7 +232,7 @@ def _check(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
         from . import batch
 
         _, bad = batch.run(target, ruleset, today=args.today or dt.date.today(),
-                           reveal_personal=args.show_personal, out=out, err=sys.stderr, jobs=args.jobs)
+                           reveal_personal=args.show_personal, out=out, err=_Writable(sys.stderr), jobs=args.jobs)
         return 1 if bad else 0
     report = _report(ruleset, args)
     titles = ruleset.data.files.get("sources", {}).get("documents", {})

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..encoding import writable
 from ..paths import sort_key_text
 
 REPORT_FORMAT = "icprules/report/v1"
@@ -100,9 +101,10 @@ class Report:
         return out
 
     def to_json(self, **kwargs: Any) -> str:
+        """The report as JSON; always encodable (a lone surrogate is written as its JSON escape)."""
         kwargs.setdefault("ensure_ascii", False)
         kwargs.setdefault("indent", 2)
-        return json.dumps(self.to_dict(), **kwargs)
+        return writable(json.dumps(self.to_dict(), **kwargs))
 
 
 def _jsonable(value: Any) -> Any:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..data import ui
+from ..encoding import writable
 from .findings import SEVERITY_ORDER, Report
 
 
@@ -56,7 +57,7 @@ def text(report: Report, *, lang: str = "en", name: str | None = None,
         lines.append(labels["normalized"])
         for path, value in report.normalized.items():
             lines.append(f"  {path}: {value}")
-    return "\n".join(lines) + "\n"
+    return writable("\n".join(lines) + "\n")
 
 
 def materials(report: Report, *, lang: str = "en", name: str | None = None,
@@ -80,7 +81,7 @@ def materials(report: Report, *, lang: str = "en", name: str | None = None,
         lines.append(f"{mark} {m['name'].get(lang, m['id'])}  ({m['scope']}: {state})")
         lines.append(f"    {m['reason'].get(lang, '')}")
         lines.append(f"    → {m['path']}")
-    return "\n".join(lines) + "\n"
+    return writable("\n".join(lines) + "\n")
 
 
 def json_text(report: Report) -> str:
