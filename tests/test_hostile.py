@@ -93,3 +93,29 @@ def test_a_nul_byte_is_text_not_a_path() -> None:
 def test_yaml_tags_cannot_build_objects() -> None:
     _refused("format: icprules/application/v1\nentity: !!python/object/apply:os.system [echo pwned]\n", "not allowed")
     _refused("format: !!python/name:os.system ''\nentity: {}\n", "not valid YAML")
+
+
+# --------------------------------------------------------------------------- round two: wrong values
+
+
+@pytest.mark.parametrize(("scalar", "expected"), [
+    ("2026-02-30", "finding"), ("2036-13-01", "finding"), ("9999-12-31", "finding"), ("0001-01-01", "finding"),
+    ("!!int abc", "error"), ("!!float nope", "error"), ("1" * 4301, "error"), ("!!timestamp 2026-02-30", "finding"),
+])
+def test_a_scalar_yaml_cannot_build_is_a_finding_or_a_located_error(scalar: str, expected: str) -> None:
+    text = f"format: icprules/application/v1\noperation: new\nentity: {{name: 示例}}\nsubmitted_on: {scalar}\n"
+    if expected == "error":
+        with pytest.raises(icprules.DocumentError, match=r"line 4"):
+            icprules.check(text, today="2026-11-23")
+        return
+    report = icprules.check(text, today="2026-11-23")
+    rules = {f.rule for f in report.findings if f.path == "submitted_on"}
+    assert rules & {"lifecycle.submitted-on-format", "lifecycle.submitted-on-plausible"}
+    assert not [f for f in report.findings if f.could_not_check]
+
+
+def test_a_date_like_value_that_is_no_date_is_kept_as_written() -> None:
+    from icprules.reading.yamlio import load_yaml
+
+    value, _ = load_yaml("a: 2026-02-30\nb: 2026-02-28\nc: 0x1F\n")
+    assert value == {"a": "2026-02-30", "b": __import__("datetime").date(2026, 2, 28), "c": 31}

@@ -56,13 +56,16 @@ def deadlines(entries: Iterable[Mapping[str, Any]], *, start: dt.date, operation
         if anchor is None:
             continue
         official = True
-        if "working_days" in entry:
-            day, official = add_working_days(anchor.date(), int(entry["working_days"]))
-            when = dt.datetime.combine(day, dt.time(23, 59))
-        elif "hours" in entry:
-            when = anchor + dt.timedelta(hours=int(entry["hours"]))
-        else:
-            when = anchor + dt.timedelta(days=int(entry.get("calendar_days", 0)))
+        try:
+            if "working_days" in entry:
+                day, official = add_working_days(anchor.date(), int(entry["working_days"]))
+                when = dt.datetime.combine(day, dt.time(23, 59))
+            elif "hours" in entry:
+                when = anchor + dt.timedelta(hours=int(entry["hours"]))
+            else:
+                when = anchor + dt.timedelta(days=int(entry.get("calendar_days", 0)))
+        except OverflowError:  # a start at the end of the calendar (9999-12-31): no date to give
+            continue
         due[entry["id"]] = when
         out.append({
             "id": entry["id"],

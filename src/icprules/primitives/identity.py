@@ -113,6 +113,22 @@ def as_date(value: Any) -> dt.date | None:
 _LONG_TERM = {"long_term", "长期"}
 
 
+@check(
+    "date_near_today",
+    params={"type": "object", "additionalProperties": False,
+            "properties": {"days_before": {"type": "integer", "minimum": 0},
+                           "days_after": {"type": "integer", "minimum": 0}}},
+    doc={"zh": "日期在检查日前后的合理范围内", "en": "the date is within a plausible range around the check date"},
+)
+def _date_near_today(value: Any, params: Any, env: Env) -> Any:
+    day = as_date(value)
+    if day is None:
+        return True  # not a date: the format rule's finding
+    low = env.today - dt.timedelta(days=int(params.get("days_before", 3650)))
+    high = env.today + dt.timedelta(days=int(params.get("days_after", 365)))
+    return low <= day <= high, {"earliest": low.isoformat(), "latest": high.isoformat()}
+
+
 @check("date_or_long_term", doc={"zh": "日期（YYYY-MM-DD）或 long_term（长期）",
                                  "en": "a date (YYYY-MM-DD) or long_term"})
 def _date_or_long_term(value: Any, _params: Any, _env: Env) -> Any:

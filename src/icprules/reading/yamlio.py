@@ -81,6 +81,19 @@ class _Builder:
         self.count = 0
         self.strict_flow = strict_flow
 
+    def _scalar(self, node: yaml.ScalarNode, path: Segments) -> Any:
+        """A scalar's value. One that looks like a date or number but is none (2026-02-30, an integer
+        of more than 4,300 digits) is kept as the text written, so that a rule reports it where it
+        is, instead of the whole document failing; an explicit tag that does not fit is an error."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:  # an unknown tag stays a ConstructorError: not valid YAML
+            if _implicit(self.loader, node) and isinstance(node.value, str):
+                return node.value
+            raise LoadError(_mark_problem(self.positions.file, node.start_mark,
+                                          f"{node.value[:40]!r} cannot be read as {node.tag.rsplit(':', 1)[-1]}: "
+                                          f"{str(exc)[:80]}", path)) from None
+
     def build(self, node: yaml.Node, path: Segments, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
@@ -96,7 +109,7 @@ class _Builder:
         # The first occurrence wins the position: aliases do not move it.
         self.positions.where.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.ScalarNode):
-            return self.loader.construct_object(node, deep=True)
+            return self._scalar(node, path)
         if node.tag not in _PLAIN_TAGS:
             # SafeLoader would refuse these when it builds them; we build collections
             # ourselves, so refuse explicitly rather than silently drop the tag.
@@ -139,6 +152,15 @@ class _Builder:
                 out[key] = self.build(value_node, (*path, str(key) if not isinstance(key, str) else key), depth + 1)
             return out
         raise LoadError(self.positions.problem("unsupported YAML node", path))
+
+
+_IMPLICIT_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
+                            "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"})
+
+
+def _implicit(loader: Any, node: yaml.ScalarNode) -> bool:
+    """Whether the scalar's tag was guessed from how it looks (2026-02-30) rather than written (!!int)."""
+    return bool(node.tag == loader.resolve(yaml.ScalarNode, node.value, (True, False)))
 
 
 def _no_value(key: yaml.Node, value: yaml.Node) -> bool:
