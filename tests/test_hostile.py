@@ -119,3 +119,82 @@ def test_a_date_like_value_that_is_no_date_is_kept_as_written() -> None:
 
     value, _ = load_yaml("a: 2026-02-30\nb: 2026-02-28\nc: 0x1F\n")
     assert value == {"a": "2026-02-30", "b": __import__("datetime").date(2026, 2, 28), "c": 31}
+
+
+# --------------------------------------------------------------------------- round two: bounded before read
+
+
+def _merge_bomb(fan: int, levels: int) -> str:
+    lines = ["b0: &b0 {p: 1, q: 2}"]
+    for i in range(1, levels + 1):
+        lines.append(f"b{i}: &b{i} {{<<: [" + ", ".join([f"*b{i - 1}"] * fan) + "]}")
+    return "format: icprules/application/v1\nentity: {name: x}\nbomb:\n" + "\n".join("  " + x for x in lines) + "\n"
+
+
+@pytest.mark.parametrize(("fan", "levels"), [(8, 9), (300, 4), (2, 40)])
+def test_a_merge_key_bomb_is_refused_before_it_expands(fan: int, levels: int) -> None:
+    import time
+
+    text = _merge_bomb(fan, levels)
+    start = time.perf_counter()
+    with pytest.raises(icprules.DocumentError, match=r"merge keys|expands to more than"):
+        icprules.check(text, today="2026-11-23")
+    assert time.perf_counter() - start < 1.0
+
+
+def test_a_merge_key_bomb_in_a_rule_pack_or_data_file_is_refused(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(_merge_bomb(300, 4).replace("format: icprules/application/v1", "format: icprules/rules/v1"),
+                    encoding="utf-8")
+    with pytest.raises(icprules.RuleFileError, match="merge keys"):
+        icprules.load_rules(pack)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "limits.yaml").write_text(_merge_bomb(300, 4), encoding="utf-8")
+    with pytest.raises(icprules.RuleFileError, match="merge keys"):
+        icprules.load_rules(data=[data])
+
+
+def test_files_are_bounded_before_they_are_read(tmp_path: Path) -> None:
+    import os
+
+    sparse = tmp_path / "huge.yaml"
+    with sparse.open("wb") as fh:
+        fh.truncate(5 * 1024**3)  # 5 GB, nothing on disk
+    with pytest.raises(icprules.DocumentError, match="the limit is"):
+        icprules.check(sparse)
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(icprules.DocumentError, match="not a regular file"):
+        icprules.check(link)
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(icprules.DocumentError, match="not a regular file"):
+        icprules.check(fifo)  # returns at once: never opened for a blocking read
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "banned_terms.yaml").symlink_to(sparse)
+    with pytest.raises(icprules.RuleFileError, match="the limit is"):
+        icprules.load_rules(data=[data])
+    pack = tmp_path / "pack.yaml"
+    pack.symlink_to("/dev/zero")
+    with pytest.raises(icprules.RuleFileError, match="not a regular file"):
+        icprules.load_rules(pack)
+
+
+def test_a_large_legal_document_finishes_in_seconds() -> None:
+    import copy
+    import time
+
+    from conftest import base
+
+    doc = base("website")
+    service = doc["services"][0]
+    doc["services"] = []
+    for i in range(1000):
+        one = copy.deepcopy(service)
+        one["name"], one["domains"] = f"示例网站{i}号", [f"site{i}.example.cn"]
+        doc["services"].append(one)
+    start = time.perf_counter()
+    report = icprules.check(doc, base_dir=Path(__file__).parents[1] / "examples", today="2026-11-23")
+    assert time.perf_counter() - start < 30 and len(report.findings) >= 1000

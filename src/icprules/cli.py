@@ -250,7 +250,8 @@ def _check(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
 
 class _NotFound(IcpRulesError):
     def __init__(self, name: str) -> None:
-        super().__init__(f"no such file: {name}")
+        there = Path(name).exists()  # a FIFO or a device: there, but never opened
+        super().__init__(f"not a regular file (a FIFO, device or socket): {name}" if there else f"no such file: {name}")
 
 
 def _explain_number(text: str, lang: str, out: TextIO) -> int:

@@ -16,8 +16,9 @@ from typing import Any
 
 from . import validation
 from .errors import Problem, RuleFileError
-from .reading.yamlio import LoadError, decode, load_yaml
+from .reading.yamlio import MAX_BYTES, LoadError, decode, load_yaml
 from .resources import shipped
+from .safeio import read_bounded
 
 BUILTIN_DATA = shipped("data")
 
@@ -67,7 +68,7 @@ class DataStore:
         if name not in validation.known_data_files():
             raise validation.no_such_data_file(name, file)
         try:
-            raw = path.read_bytes()
+            raw = read_bounded(path, MAX_BYTES) if isinstance(path, Path) else path.read_bytes()
             value, positions = load_yaml(decode(raw, file), file, trusted=trusted, strict_flow=True)
         except LoadError as exc:
             raise RuleFileError(exc.problem) from None

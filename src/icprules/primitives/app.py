@@ -11,6 +11,7 @@ from ..context import Env
 from ..identifiers import public_key
 from ..paths import MISSING
 from ..registry import check, transform, why
+from ..safeio import TooLarge, read_bounded
 from .files import resolve_inside
 
 _SEPARATORS = re.compile(r"[\s:\-]")
@@ -86,9 +87,11 @@ def _load(value: Any, env: Env) -> SigningCertificate | dict[str, Any]:
     if isinstance(path, dict):
         return path
     try:
-        return read_certificate(path.read_bytes())
+        return read_certificate(read_bounded(path, MAX_CERT_BYTES))
     except _CertificateProblem as exc:
         return why(exc.code, **exc.params)
+    except TooLarge as exc:
+        return why("certificate_unreadable", detail=str(exc)[:120])
     except (ValueError, OSError) as exc:
         return why("certificate_unreadable", detail=str(exc)[:120])
 

@@ -18,8 +18,9 @@ from pydantic import ValidationError
 
 from .. import paths
 from ..errors import DocumentError, Problem
+from ..safeio import read_bounded
 from .model import FORMAT_V1, Application
-from .yamlio import MAX_DEPTH, MAX_VALUES, LoadError, Positions, decode, load_text
+from .yamlio import MAX_BYTES, MAX_DEPTH, MAX_VALUES, LoadError, Positions, decode, load_text
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def read(source: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
         path = Path(source)
         try:
-            raw = path.read_bytes()
+            raw = read_bounded(path, MAX_BYTES)
         except (OSError, ValueError) as exc:  # ValueError: a NUL in a PathLike's name
             raise DocumentError(Problem(f"cannot read file: {getattr(exc, 'strerror', None) or exc}",
                                           file=str(path))) from None

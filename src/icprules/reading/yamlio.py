@@ -81,6 +81,34 @@ class _Builder:
         self.count = 0
         self.strict_flow = strict_flow
 
+    def _bound_merges(self, node: yaml.MappingNode, path: Segments) -> None:
+        """Refuse a mapping whose merge keys ("<<") would expand past the value bound, before PyYAML's
+        flatten_mapping builds the expanded list (a few hundred bytes of "<<: [*a, *a, ...]" nested
+        a few levels deep would otherwise allocate billions of pairs first)."""
+        memo: dict[int, int] = {}
+
+        def pairs(mapping: yaml.MappingNode, depth: int) -> int:
+            if id(mapping) in memo:
+                return memo[id(mapping)]
+            if depth > MAX_DEPTH:
+                raise LoadError(self.positions.problem(f"merge keys nested deeper than {MAX_DEPTH} levels", path))
+            total = 0
+            for key, value in mapping.value:
+                if key.tag == _MERGE_TAG:
+                    merged = value.value if isinstance(value, yaml.SequenceNode) else [value]
+                    total += sum(pairs(m, depth + 1) for m in merged if isinstance(m, yaml.MappingNode))
+                else:
+                    total += 1
+                if total + self.count > MAX_VALUES:
+                    raise LoadError(self.positions.problem(
+                        f"document expands to more than {MAX_VALUES} values (merge keys \"<<\" that multiply)",
+                        path))
+            memo[id(mapping)] = total
+            return total
+
+        if any(key.tag == _MERGE_TAG for key, _ in node.value):
+            pairs(node, 0)
+
     def _scalar(self, node: yaml.ScalarNode, path: Segments) -> Any:
         """A scalar's value. One that looks like a date or number but is none (2026-02-30, an integer
         of more than 4,300 digits) is kept as the text written, so that a rule reports it where it
@@ -118,6 +146,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
+            self._bound_merges(node, path)
             explicit = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
             self.loader.flatten_mapping(node)  # resolves YAML merge keys ("<<"); merged pairs come first
             out: dict[Any, Any] = {}
@@ -154,6 +183,7 @@ class _Builder:
         raise LoadError(self.positions.problem("unsupported YAML node", path))
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 _IMPLICIT_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
                             "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"})
 

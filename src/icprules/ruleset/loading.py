@@ -20,8 +20,9 @@ from .. import primitives, validation  # noqa: F401 - importing primitives regis
 from ..data import DataStore
 from ..errors import Problem, RuleFileError
 from ..language.syntax import CompileError, Parser, Where
-from ..reading.yamlio import LoadError, Positions, decode, load_yaml
+from ..reading.yamlio import MAX_BYTES, LoadError, Positions, decode, load_yaml
 from ..resources import shipped
+from ..safeio import read_bounded
 from .model import SEVERITIES, Decision, Fact, Material, Normalizer, Option, Pack, Rule, RuleSet
 
 if TYPE_CHECKING:
@@ -47,13 +48,15 @@ def _pack_files(location: str | os.PathLike[str] | Any) -> list[Any]:
                       key=lambda p: p.name)
     if path.is_file():
         return [path]
+    if path.exists():  # a FIFO or a device: there, but never opened
+        raise RuleFileError(Problem("not a regular file (a FIFO, device or socket)", file=str(location)))
     raise RuleFileError(Problem("rule pack file or folder does not exist", file=str(location)))
 
 
 def _read_pack(path: Any, *, trusted: bool = False) -> _RawPack:
     origin = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_BYTES) if isinstance(path, Path) else path.read_bytes()
         value, positions = load_yaml(decode(raw, origin), origin, trusted=trusted, strict_flow=True)
     except LoadError as exc:
         raise RuleFileError(exc.problem) from None
