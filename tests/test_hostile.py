@@ -198,3 +198,31 @@ def test_a_large_legal_document_finishes_in_seconds() -> None:
     start = time.perf_counter()
     report = icprules.check(doc, base_dir=Path(__file__).parents[1] / "examples", today="2026-11-23")
     assert time.perf_counter() - start < 30 and len(report.findings) >= 1000
+
+
+# --------------------------------------------------------------------------- round two: banned terms
+
+
+@pytest.mark.parametrize("name", [
+    "中國示例论坛", "中華示例平台", "國家示例平台", "示例論壇", "囯家示例平台",  # traditional and variant characters
+    "⼈⺠示例平台",  # Kangxi radical and CJK radical supplement
+    "示例\u3164中国平台", "示例中\u200b国平台", "示例中\ufeff国平台",  # Hangul filler, zero-width characters
+    "сһіnа示例平台", "ᴄʜɪɴᴀ示例平台", "ch1na示例平台", "ＣＨＩＮＡ示例平台",  # look-alike letters, digits, full width
+    "\u202eanihc示例平台", "ILOVECHINA示例平台",  # a right-to-left override; run-together capitals
+])
+def test_a_banned_term_cannot_be_dodged(name: str) -> None:
+    from conftest import base, run
+
+    doc = base("website")
+    doc["services"][0]["name"] = name
+    assert run(doc).by_rule("website.name-banned-term"), name
+
+
+@pytest.mark.parametrize("name", ["示例科技官网", "Machina示例官网", "华为示例中心", "国光电器官网", "示例2010年官网",
+                                  "示例Online商城", "ColorChip示例"])
+def test_harmless_names_that_merely_look_close_pass(name: str) -> None:
+    from conftest import base, run
+
+    doc = base("website")
+    doc["services"][0]["name"] = name
+    assert not run(doc).by_rule("website.name-banned-term"), name

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..context import Env
 from ..paths import MISSING, expand, parse
 from ..registry import check, transform
+from .lookalike import skeleton
 from .text import fold
 
 if TYPE_CHECKING:
@@ -25,15 +26,17 @@ def _is_latin(ch: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def compact(text: str) -> tuple[str, tuple[bool, ...]]:
-    """The folded letters and digits of a name, and where a word starts in it.
+def compact(text: str, variants: tuple[tuple[str, str], ...] = ()) -> tuple[str, tuple[bool, ...]]:
+    """The folded letters and digits of a name as it shows on screen, and where a word starts in it.
 
-    Separators (spaces, punctuation, symbols, zero-width characters) are dropped so that
-    "Chi na" and "中\u200b国" read as "china" and "中国". A word starts after a dropped
-    separator, at a lower-to-upper case change ("ILoveChina"), or where Latin follows
-    a non-Latin character, so "China" inside "Machina" is not a match.
+    The name is first read as it looks (:func:`lookalike.skeleton`: traditional characters,
+    look-alike letters, invisible characters, right-to-left overrides). Separators (spaces,
+    punctuation, symbols) are dropped so that "Chi na" reads as "china". A word starts after a
+    dropped separator, at a lower-to-upper case change ("ILoveChina"), anywhere inside a run of
+    capitals ("ILOVECHINA", where words cannot be told apart), or where Latin follows a non-Latin
+    character, so "China" inside "Machina" is not a match.
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = skeleton(text, variants)
     out: list[str] = []
     starts: list[bool] = []
     pending = True
@@ -42,7 +45,8 @@ def compact(text: str) -> tuple[str, tuple[bool, ...]]:
         if not (ch.isalnum() or is_han(ch)):
             pending = True
             continue
-        start = pending or (prev.islower() and ch.isupper()) or (_is_latin(ch) and not _is_latin(prev))
+        start = pending or (prev.islower() and ch.isupper()) or (_is_latin(ch) and not _is_latin(prev)) \
+            or (prev.isupper() and ch.isupper())
         for piece in fold(ch) or ch:
             out.append(piece)
             starts.append(start)
@@ -63,13 +67,14 @@ def needles(terms: Iterable[str]) -> tuple[tuple[str, str, bool], ...]:
     return tuple(out)
 
 
-def find_term(name: str, terms: Iterable[str]) -> str | None:
+def find_term(name: str, terms: Iterable[str], variants: tuple[tuple[str, str], ...] = ()) -> str | None:
     """The first banned term found in a name, or None."""
-    return find_prepared(name, needles(terms))
+    return find_prepared(name, needles(terms), variants)
 
 
-def find_prepared(name: str, prepared: tuple[tuple[str, str, bool], ...]) -> str | None:
-    text, starts = compact(name)
+def find_prepared(name: str, prepared: tuple[tuple[str, str, bool], ...],
+                  variants: tuple[tuple[str, str], ...] = ()) -> str | None:
+    text, starts = compact(name, variants)
     for term, needle, latin in prepared:
         i = text.find(needle)
         while i >= 0:
@@ -87,13 +92,16 @@ def _prepare_terms(params: dict[str, Any], _data: DataStore) -> dict[str, Any]:
             terms.append(entry)
         elif wanted is None or entry.get("severity") == wanted:
             terms.append(str(entry["term"]))
-    return {"terms": needles(terms)}
+    variants = params.get("variants") or {}
+    return {"terms": needles(terms), "variants": tuple(sorted((str(k), str(v)) for k, v in variants.items()))}
 
 
 @check(
     "no_banned_term",
     params={"type": "object", "required": ["terms"], "additionalProperties": False,
             "properties": {"terms": {"type": "array", "description": "terms, or rows with 'term' and 'severity'"},
+                           "variants": {"type": "object", "description": "character variants the look-alike "
+                                                                         "tables miss (囯: 国)"},
                            "severity": {"enum": ["error", "warning", "info"],
                                         "description": "only the rows of this severity"}}},
     doc={"zh": "名称不含所列词语（先做 NFKC 规范化、忽略大小写、去掉空格、标点和零宽字符）",
@@ -105,7 +113,8 @@ def _no_banned_term(value: Any, params: Any, _env: Env) -> Any:
     if not isinstance(value, str):
         return True
     terms = params["terms"]
-    found = find_prepared(value, terms if terms and isinstance(terms[0], tuple) else needles(terms))
+    found = find_prepared(value, terms if terms and isinstance(terms[0], tuple) else needles(terms),
+                          params.get("variants", ()))
     return (True, {}) if found is None else (False, {"term": found})
 
 
