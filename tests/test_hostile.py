@@ -226,3 +226,54 @@ def test_harmless_names_that_merely_look_close_pass(name: str) -> None:
     doc = base("website")
     doc["services"][0]["name"] = name
     assert not run(doc).by_rule("website.name-banned-term"), name
+
+
+# --------------------------------------------------------------------------- round two: rule packs cannot hang the checker
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+$", r"(\w+\s?)+$", "((ab)*)*c", "(x+x+)+y"])
+def test_a_regex_that_can_backtrack_for_ever_is_refused_at_load(tmp_path: Path, pattern: str) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("format: icprules/rules/v1\npack: slow\nrules:\n  - id: slow.name\n    severity: error\n"
+                    f"    assert: {{field: entity.name, matches: '{pattern}'}}\n    path: entity.name\n"
+                    "    message: {zh: x, en: x}\n    source: {doc: nwcd-website-guide, section: Third}\n",
+                    encoding="utf-8")
+    with pytest.raises(icprules.RuleFileError, match=r"pack\.yaml:6:\d+: .*rule slow\.name: regular expression"):
+        icprules.load_rules(pack)
+
+
+def test_the_shipped_patterns_are_not_refused() -> None:
+    from icprules.language.regex_safety import risk
+
+    data = icprules.default_rules().data
+    for name in ("android_package", "ios_bundle_id", "harmonyos_bundle", "generic_package"):
+        assert risk(data.resolve(f"platforms.{name}")) is None
+
+
+def test_nested_every_over_a_large_document_is_stopped_not_waited_on(tmp_path: Path) -> None:
+    import copy
+
+    from conftest import EXAMPLES, base
+
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("format: icprules/rules/v1\npack: heavy\nrules:\n  - id: heavy.pairs\n    severity: error\n"
+                    "    assert: {every: 'services[*]', satisfies: {every: '$.services[*]', satisfies: "
+                    "{every: '$.services[*]', satisfies: {exists: name}}}}\n"
+                    "    message: {zh: x, en: x}\n    source: {doc: nwcd-website-guide, section: Third}\n",
+                    encoding="utf-8")
+    doc = base("website")
+    doc["services"] = [copy.deepcopy(doc["services"][0]) for _ in range(300)]  # 27 million triples
+    start = time.perf_counter()
+    report = icprules.check(doc, rules=icprules.load_rules(pack), base_dir=EXAMPLES, today="2026-11-23")
+    (stopped,) = report.by_rule("heavy.pairs")
+    assert stopped.severity == "warning" and "BudgetExceeded" in (stopped.could_not_check or "")
+    assert time.perf_counter() - start < 20
+
+
+def test_facts_that_refer_to_each_other_are_a_located_load_error(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("format: icprules/rules/v1\npack: loop\nfacts:\n"
+                    "  a: {value: {fact: b}, description: {zh: a, en: a}}\n"
+                    "  b: {value: {fact: a}, description: {zh: b, en: b}}\nrules: []\n", encoding="utf-8")
+    with pytest.raises(icprules.RuleFileError, match=r"pack\.yaml:\d+:\d+: .*cycle: a -> b -> a"):
+        icprules.load_rules(pack)

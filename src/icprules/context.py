@@ -15,6 +15,14 @@ from typing import Any
 
 from .paths import MISSING
 
+#: Items one rule's quantifiers may visit in one document (a few seconds of work at most).
+STEP_LIMIT = 2_000_000
+
+
+class BudgetExceeded(RuntimeError):
+    """A rule looked at more items than :data:`STEP_LIMIT`: it becomes that rule's "could not check"."""
+
+
 #: A fact's value for a document, worked out from the context (``province``, ``verification``...).
 FactFunction = Callable[["Env"], Any]
 
@@ -36,7 +44,7 @@ class Env:
     """What one evaluation of one document sees. Never shared between documents."""
 
     __slots__ = ("base_dir", "cache", "depth", "fact_values", "facts", "item_path", "params", "reasons", "root",
-                 "today", "trace")
+                 "step_limit", "steps", "today", "trace")
 
     def __init__(self, root: Any, *, today: dt.date, base_dir: Path | None = None,
                  facts: Mapping[str, FactFunction] | None = None,
@@ -59,6 +67,10 @@ class Env:
         #: Where a traced evaluation records its steps (None: not traced), and its nesting.
         self.trace: list[TraceStep] | None = None
         self.depth = 0
+        #: Items the quantifiers (every/some) of the current rule have looked at, and the most they
+        #: may: a rule pack nesting `every` over every pair of a large document is stopped, not waited on.
+        self.steps = 0
+        self.step_limit = STEP_LIMIT
 
     def fact(self, name: str) -> Any:
         values = self.fact_values

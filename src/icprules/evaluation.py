@@ -236,6 +236,7 @@ def run(selected: tuple[Plan, ...], env: Env, doc: Document, findings: list[Find
     for plan in selected:
         rule = plan.rule
         when, test = plan.when, plan.test
+        env.steps = 0
         for item_path, item in items(rule, root, expanded) if rule.each else root_item:
             if env.params:
                 env.params = {}

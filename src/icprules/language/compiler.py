@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .. import paths
-from ..context import Env
+from ..context import BudgetExceeded, Env
 from ..paths import MISSING
 from ..registry import CHECKS
 from ..registry import apply_transforms as _apply
@@ -246,6 +246,9 @@ def _quantifier(node: Quantifier, sub: Test) -> Test:
 
     def quantifier(env: Env, item: Any) -> bool:
         for _, value in _expand(env.root if absolute else item, segments):
+            env.steps += 1
+            if env.steps > env.step_limit:
+                raise BudgetExceeded(f"the rule looked at more than {env.step_limit:,} items (nested every/some)")
             ok = sub(env, value)
             if every and not ok:
                 return False

@@ -32,6 +32,7 @@ from .. import paths
 from ..data import DataStore
 from ..paths import MISSING, Segments
 from ..registry import CHECKS, TRANSFORMS, apply_transforms
+from . import regex_safety
 
 COMPARISONS = ("equals", "in", "matches", "length", "gt", "ge", "lt", "le", "is")
 OPERATORS = ("all", "any", "not", "exists", "every", "some", "check", "field", "fact")
@@ -371,6 +372,9 @@ class Parser:
                 right = re.compile(arg)
             except re.error as exc:
                 raise CompileError(f"bad regular expression: {exc}", w) from None
+            danger = regex_safety.risk(arg)
+            if danger:
+                raise CompileError(f"regular expression {arg[:80]!r} refused: {danger}", w)
         elif op == "length":
             if not isinstance(arg, Mapping) or not set(arg) <= {"min", "max"} or not arg:
                 raise CompileError("'length' takes {min: N, max: N}", w)
