@@ -228,7 +228,7 @@ def test_harmless_names_that_merely_look_close_pass(name: str) -> None:
     assert not run(doc).by_rule("website.name-banned-term"), name
 
 
-# --------------------------------------------------------------------------- round two: rule packs cannot hang the checker
+# ---------------------------------------------------------------- round two: rule packs cannot hang the checker
 
 
 @pytest.mark.parametrize("pattern", ["(a+)+$", r"(\w+\s?)+$", "((ab)*)*c", "(x+x+)+y"])
