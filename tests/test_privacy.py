@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,3 +65,85 @@ def test_nothing_is_logged(website: dict[str, Any], caplog: pytest.LogCaptureFix
     assert not [r for r in caplog.records if r.name.startswith("icprules")]
     for spelling in SPELLINGS:
         assert spelling not in caplog.text
+
+
+# --------------------------------------------------------------------------- round two: masked wherever it appears
+
+ID, MOBILE, EMAIL = "11010519491231002X", "13912345678", "zhang.san@example.cn"
+
+
+def _everywhere() -> dict[str, Any]:
+    from conftest import base
+
+    doc = base("website")
+    principal = doc["entity"]["principal"]
+    principal["mobile"] = MOBILE  # misspelt fields keep their value (a warning) and must be masked
+    principal["id_number"] = ID
+    doc["entity"]["name"] = f"北京示例科技有限公司（联系 {MOBILE}）"
+    doc["entity"]["certificate"]["address"] = f"北京市朝阳区示例路1号 {EMAIL}"
+    doc["services"][0]["name"] = f"示例{MOBILE}官网"
+    doc["services"][0]["record_number"] = f"京ICP备2019036842号-{ID}"
+    doc["attachments"] = {"confirmation_letter": f"files/{ID}.pdf"}
+    doc["operation"] = MOBILE
+    return doc
+
+
+def test_personal_values_are_masked_wherever_they_are_written() -> None:
+    from conftest import run
+
+    report = run(_everywhere())
+    text = report.to_json()
+    for secret in (ID, MOBILE, EMAIL):
+        assert secret not in text, secret
+    assert "139****5678" in text  # where a finding quotes one, it shows masked
+    revealed = run(_everywhere(), reveal_personal=True).to_json()
+    assert MOBILE in revealed and ID in revealed  # only reveal_personal shows them
+
+
+def test_every_output_and_error_message_masks_them(tmp_path: Path) -> None:
+    import yaml
+
+    from conftest import EXAMPLES
+    from test_cli import cli
+
+    doc = _everywhere()
+    path = tmp_path / "doc.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    __import__("shutil").copytree(EXAMPLES / "files", tmp_path / "files")
+    for fmt in ("text", "json", "sarif"):
+        _, out, _ = cli("check", str(path), "--format", fmt, "--today", "2026-11-23")
+        assert MOBILE not in out and ID not in out and EMAIL not in out, fmt
+    _, out, _ = cli("explain", "person.phone-format", str(path), "--today", "2026-11-23")
+    assert MOBILE not in out and ID not in out
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(f"format: icprules/application/v1\nentity: [{MOBILE}, {ID}\n", encoding="utf-8")
+    with pytest.raises(icprules.DocumentError) as info:
+        icprules.check(broken)
+    assert MOBILE not in str(info.value) and ID not in str(info.value)
+    bad_key = tmp_path / "key.yaml"
+    bad_key.write_text(f"format: icprules/application/v1\nentity: {{name: x}}\nservices: {ID}\n", encoding="utf-8")
+    with pytest.raises(icprules.DocumentError) as shape:
+        icprules.check(bad_key)
+    assert ID not in str(shape.value)
+
+
+def test_a_data_override_cannot_turn_masking_off(tmp_path: Path) -> None:
+    from conftest import base, run
+    from icprules.data import BUILTIN_DATA
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    text = (Path(str(BUILTIN_DATA)) / "privacy.yaml").read_text(encoding="utf-8")
+    head = text.split("personal:")[0]
+    # An override that names only e-mail fields: ID numbers and phones are still recognised and masked.
+    (folder / "privacy.yaml").write_text(head + "personal:\n  - {each: entity.principal.email, kind: email}\nmasks:\n  id: {keep_start: 6, keep_end: 4}\n"
+                                         "  phone: {keep_start: 3, keep_end: 4}\n  email: {keep_start: 1}\n",
+                                         encoding="utf-8")
+    doc = base("website")
+    doc["entity"]["principal"]["phone"] = "1380013800"  # a wrong phone: its finding quotes it
+    doc["entity"]["principal"]["id"]["number"] = "110105194912310021"  # a wrong ID: its finding quotes it
+    report = run(doc, rules=icprules.load_rules(data=[folder]))
+    assert ID not in report.to_json()
+    good = base("website")
+    good["services"][0]["name"] = f"示例{MOBILE}官网"
+    assert MOBILE not in run(good, rules=icprules.load_rules(data=[folder])).to_json()

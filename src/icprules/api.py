@@ -12,10 +12,9 @@ from .evaluation import Context, checklist, decide, document_context, evaluate, 
 from .explain import Explanation
 from .explain import explain as _explain
 from .primitives.identity import as_date
-from .reading import document as _document
 from .reading.model import Application
 from .report.findings import Report
-from .report.privacy import Masker, mask_report
+from .report.privacy import Masker, mask_report, read_masked
 from .ruleset.loading import load_rules
 from .ruleset.model import RuleSet
 
@@ -43,7 +42,7 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     application; every problem with a *value* is a finding.
     """
     ruleset = rules or default_rules()
-    doc = _document.read(document, base_dir=base_dir)
+    doc = read_masked(document, base_dir=base_dir, store=ruleset.data, reveal_personal=reveal_personal)
     day = _as_date(today)
     context = document_context(ruleset, doc.data)
     env = new_env(ruleset, doc, day)  # one context for every part: facts and check answers are worked out once

@@ -18,10 +18,9 @@ from .data import ui
 from .evaluation import ItemTrace, applies, document_context, trace_rule
 from .messages import show
 from .paths import MISSING
-from .reading import document as _document
 from .reading.model import Application
 from .report.findings import Finding, Report
-from .report.privacy import Masker, mask_report
+from .report.privacy import Masker, mask_report, read_masked
 from .ruleset.model import RuleSet
 
 
@@ -95,7 +94,7 @@ def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] |
             reveal_personal: bool = True) -> Explanation:
     """Evaluate one rule with tracing. Raises KeyError for an unknown rule id."""
     rule = rules.rule(rule_id)
-    doc = _document.read(document, base_dir=base_dir)
+    doc = read_masked(document, base_dir=base_dir, store=rules.data, reveal_personal=reveal_personal)
     operation, provider, types = document_context(rules, doc.data)
     condition = (f"when {rule.when.describe()}; " if rule.when else "") + f"assert {rule.assert_.describe()}"
     if not applies(rule, operation, provider, types):

@@ -4,6 +4,12 @@ Which fields are personal, and how much of each stays visible, is data
 (``data/privacy.yaml``). Values reach outputs in several spellings — as written, with
 spaces removed, in national or E.164 form — so each personal value contributes every
 spelling the rules may show, and all are replaced by one masked form.
+
+Personal values are also *recognised* wherever they are written — in a misspelt field
+(``mobile``, ``id_number``), a name, an address, a path, an error message: an 18-digit ID
+number whose check character is right, a Chinese mobile number, an e-mail address. That
+recognition is not data, so a data override can add fields to mask but cannot turn masking
+off; only ``reveal_personal`` (``--show-personal``) shows them.
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ from typing import Any
 
 from .. import paths
 from ..data import DataStore
+from ..errors import DocumentError
 from ..primitives.contact import national_phone, normalise_phone
+from ..reading.document import Document, read
 from .findings import Finding, Report
 
 
@@ -54,6 +62,38 @@ def _spellings(raw: str, kind: str) -> set[str]:
     return {s for s in out if len(s) >= 4}
 
 
+#: An 18-character ID number (checked by its MOD 11-2 character before it is masked).
+_ID = re.compile(r"(?<![0-9A-Za-z])([1-9][0-9]{16}[0-9Xx])(?![0-9A-Za-z])")
+#: A Chinese mobile number, with or without +86 and separators.
+_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[\s-]?)?(1[3-9][0-9][\s-]?[0-9]{4}[\s-]?[0-9]{4})(?![0-9])")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+def recognised(text: str) -> list[tuple[str, str]]:
+    """(spelling, kind) of every personal value written in ``text``."""
+    from ..identifiers import ric
+
+    found: list[tuple[str, str]] = []
+    if any(c.isdigit() for c in text):
+        found += [(m.group(1), "id") for m in _ID.finditer(text) if ric.is_valid(m.group(1))]
+        found += [(m.group(0), "phone") for m in _MOBILE.finditer(text)]
+    if "@" in text:
+        found += [(m.group(0), "email") for m in _EMAIL.finditer(text)]
+    return found
+
+
+def _strings(value: Any, depth: int = 0) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if depth > 64:
+        return []
+    if isinstance(value, Mapping):
+        return [s for k, v in value.items() for s in (*_strings(k, depth + 1), *_strings(v, depth + 1))]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v, depth + 1)]
+    return []
+
+
 class Masker:
     """Replaces every spelling of a document's personal values with its masked form."""
 
@@ -68,13 +108,32 @@ class Masker:
     @classmethod
     def for_document(cls, data: Mapping[str, Any], store: DataStore) -> Masker:
         config = store.resolve("privacy")
+        masks = config.get("masks", {})
         table: dict[str, str] = {}
-        for entry in config["personal"]:
+
+        def add(value: str, kind: str) -> None:
+            masked = _mask(_base(value, kind), kind, masks)
+            for spelling in _spellings(value, kind):
+                table.setdefault(spelling, masked)
+
+        for entry in config.get("personal", []):
             for _, value in paths.expand(data, paths.parse(entry["each"])):
                 if isinstance(value, str) and value.strip():
-                    masked = _mask(_base(value, entry["kind"]), entry["kind"], config["masks"])
-                    for spelling in _spellings(value, entry["kind"]):
-                        table.setdefault(spelling, masked)
+                    add(value, entry["kind"])
+        for text in _strings(data):  # wherever else one is written (recognised, not configured)
+            for spelling, kind in recognised(text):
+                add(spelling, kind)
+        return cls(table)
+
+    @classmethod
+    def for_text(cls, text: str, store: DataStore) -> Masker:
+        """A masker of the personal values written in a text (an error message about a document)."""
+        masks = store.resolve("privacy").get("masks", {})
+        table: dict[str, str] = {}
+        for spelling, kind in recognised(text):
+            masked = _mask(_base(spelling, kind), kind, masks)
+            for form in _spellings(spelling, kind):
+                table.setdefault(form, masked)
         return cls(table)
 
     def text(self, value: str) -> str:
@@ -99,9 +158,13 @@ def mask_report(report: Report, masker: Masker) -> Report:
     if masker.empty:
         return report
     findings = tuple(_mask_finding(f, masker) for f in report.findings)
-    # Materials, deadlines and the verification reason are built from data and the entity's
-    # name, never from personal fields, so only findings and canonical forms are masked.
-    return dataclasses.replace(report, findings=findings, normalized=masker.value(dict(report.normalized)))
+    # Deadlines are built from data alone; materials and the verification reason may quote the
+    # entity's name or a path, where a personal value can hide.
+    return dataclasses.replace(
+        report, findings=findings, normalized=masker.value(dict(report.normalized)),
+        operation=masker.value(report.operation), provider=masker.value(report.provider),
+        materials=tuple(masker.value(dict(m)) for m in report.materials),
+        verification=masker.value(report.verification) if report.verification else report.verification)
 
 
 def _mask_finding(finding: Finding, masker: Masker) -> Finding:
@@ -109,4 +172,22 @@ def _mask_finding(finding: Finding, masker: Masker) -> Finding:
     value = masker.value(finding.value)
     if message == finding.message and value == finding.value:
         return finding  # most findings hold nothing personal: keep the object
-    return Finding(finding.rule, finding.severity, finding.path, message, finding.source, value, finding.line)
+    return dataclasses.replace(finding, message=message, value=value)
+
+
+def read_masked(document: Any, *, base_dir: Any, store: DataStore, reveal_personal: bool) -> Document:
+    """Read a document; a DocumentError's messages (which may quote a value) are masked unless revealed."""
+    try:
+        return read(document, base_dir=base_dir)
+    except DocumentError as exc:
+        if reveal_personal:
+            raise
+        masked = [dataclasses.replace(p, message=_mask_any(p.message, store), path=_mask_any(p.path, store),
+                                      file=_mask_any(p.file, store) if p.file else None) for p in exc.problems]
+        if masked == list(exc.problems):
+            raise
+        raise DocumentError(masked) from None
+
+
+def _mask_any(text: str, store: DataStore) -> str:
+    return Masker.for_text(text, store).text(text)
