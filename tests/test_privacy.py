@@ -136,7 +136,8 @@ def test_a_data_override_cannot_turn_masking_off(tmp_path: Path) -> None:
     text = (Path(str(BUILTIN_DATA)) / "privacy.yaml").read_text(encoding="utf-8")
     head = text.split("personal:")[0]
     # An override that names only e-mail fields: ID numbers and phones are still recognised and masked.
-    (folder / "privacy.yaml").write_text(head + "personal:\n  - {each: entity.principal.email, kind: email}\nmasks:\n  id: {keep_start: 6, keep_end: 4}\n"
+    only_email = "personal:\n  - {each: entity.principal.email, kind: email}\n"
+    (folder / "privacy.yaml").write_text(head + only_email + "masks:\n  id: {keep_start: 6, keep_end: 4}\n"
                                          "  phone: {keep_start: 3, keep_end: 4}\n  email: {keep_start: 1}\n",
                                          encoding="utf-8")
     doc = base("website")
