@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import icprules
 from conftest import EXAMPLES, TODAY, base
 from icprules import paths
+from icprules.report import formats, privacy
 from icprules.reading.input_schema import input_schema
 
 RULES = icprules.default_rules()
@@ -79,8 +80,16 @@ def _assert_sound(doc: Any, report: icprules.Report) -> None:
     for finding in report.findings:
         assert finding.rule in RULE_IDS, finding.rule
         assert _path_is_known(plain, finding.path), (finding.rule, finding.path)
+        assert finding.could_not_check is None, f"{finding.rule} raised: {finding.could_not_check}"
     again = _check(copy.deepcopy(doc))
     assert again is not None and again.findings == report.findings, "findings must be deterministic"
+    # every output is writable, and no personal value written anywhere in the document shows in it
+    shown = report.to_json()
+    shown.encode("utf-8")
+    formats.text(report).encode("utf-8")
+    for text in privacy._strings(plain):
+        for spelling, _ in privacy.recognised(text):
+            assert spelling not in shown, spelling
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -102,9 +111,17 @@ def _subtree_paths(value: Any, prefix: paths.Segments = ()) -> list[paths.Segmen
     return out
 
 
+#: Text a hostile user writes: lone surrogates, invisible and bidi characters, traditional and look-alike
+#: characters, real-shaped ID numbers, mobiles and e-mail addresses.
+hostile_text = st.one_of(
+    st.text(alphabet=st.one_of(st.characters(), st.sampled_from(["\ud800", "\udfff", "\u202e", "\u200b", "\u3164",
+                                                                 "國", "囯", "с", "1", "中", "论", "坛"])), max_size=30),
+    st.sampled_from(["11010519491231002X", "13912345678", "zhang@example.cn", "京ICP備05000593號", "2026-02-30"]),
+)
+
 # Mostly values that pass the shape check, so that the rules, not the model, see them.
 mutations = st.one_of(st.text(max_size=40), st.from_regex(r"[0-9A-Za-z.:@\- ]{0,24}", fullmatch=True),
-                      st.integers(), st.none(), st.just("__delete__"), json_values)
+                      st.integers(), st.none(), st.just("__delete__"), json_values, hostile_text)
 
 
 def mutated(which: str, data: st.DataObject, junk: Any) -> dict[str, Any]:

@@ -157,8 +157,9 @@ def _label() -> re.Pattern[str]:
 def compact_text(text: str) -> str:
     """Width, dashes, traditional characters, invisible characters and noise normalised; case kept."""
     text = unicodedata.normalize("NFKC", text)
-    # Zero-width spaces, joiners, BOM, bidi controls: format characters no number contains.
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    # Zero-width spaces, joiners, BOM, bidi controls (format characters) and lone surrogates: no
+    # number contains them (and OpenCC below cannot take a surrogate).
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cs"))
     if not text.isascii():
         text = _simplified(text)  # 京ICP備…號 as pasted from a traditional-Chinese page
     text = _DASHES.sub("-", text)

@@ -31,7 +31,8 @@ _DIGIT_LETTERS = {"1": "i", "0": "o"}
 
 
 def is_invisible(ch: str) -> bool:
-    return unicodedata.category(ch) == "Cf" or "FILLER" in unicodedata.name(ch, "")
+    """Format characters, Hangul fillers, and lone surrogates (no character at all; OpenCC refuses them)."""
+    return unicodedata.category(ch) in ("Cf", "Cs") or "FILLER" in unicodedata.name(ch, "")
 
 
 @lru_cache(maxsize=8192)
