@@ -66,6 +66,8 @@ def _spellings(raw: str, kind: str) -> set[str]:
 _ID = re.compile(r"(?<![0-9A-Za-z])([1-9][0-9]{16}[0-9Xx])(?![0-9A-Za-z])")
 #: A Chinese mobile number, with or without +86 and separators.
 _MOBILE = re.compile(r"(?<![0-9])(?:\+?86[\s-]?)?(1[3-9][0-9][\s-]?[0-9]{4}[\s-]?[0-9]{4})(?![0-9])")
+_DIGITS = re.compile(r"[0-9]{3}")
+_MAYBE_PERSONAL = re.compile(r"[0-9@]")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
@@ -74,7 +76,7 @@ def recognised(text: str) -> list[tuple[str, str]]:
     from ..identifiers import ric
 
     found: list[tuple[str, str]] = []
-    if any(c.isdigit() for c in text):
+    if _DIGITS.search(text):
         found += [(m.group(1), "id") for m in _ID.finditer(text) if ric.is_valid(m.group(1))]
         found += [(m.group(0), "phone") for m in _MOBILE.finditer(text)]
     if "@" in text:
@@ -100,6 +102,10 @@ class Masker:
     def __init__(self, table: Mapping[str, str]) -> None:
         # Longest first, so +8613800138000 is masked whole before 13800138000 inside it.
         self.pairs = sorted(table.items(), key=lambda kv: len(kv[0]), reverse=True)
+        self.has_any = bool(self.pairs)
+        #: Whether every spelling holds a digit or an @ (then a text with neither needs no look; most
+        #: do not hold any). A configured field may hold anything (a malformed e-mail without @).
+        self.quick = all(_MAYBE_PERSONAL.search(s) for s, _ in self.pairs)
 
     @property
     def empty(self) -> bool:
@@ -137,6 +143,8 @@ class Masker:
         return cls(table)
 
     def text(self, value: str) -> str:
+        if not self.has_any or (self.quick and not _MAYBE_PERSONAL.search(value)):
+            return value
         for spelling, masked in self.pairs:
             if spelling in value:
                 value = value.replace(spelling, masked)
@@ -163,7 +171,7 @@ def mask_report(report: Report, masker: Masker) -> Report:
     return dataclasses.replace(
         report, findings=findings, normalized=masker.value(dict(report.normalized)),
         operation=masker.value(report.operation), provider=masker.value(report.provider),
-        materials=tuple(masker.value(dict(m)) for m in report.materials),
+        materials=tuple({**m, "reason": masker.value(m["reason"])} for m in report.materials),
         verification=masker.value(report.verification) if report.verification else report.verification)
 
 
