@@ -277,3 +277,30 @@ def test_facts_that_refer_to_each_other_are_a_located_load_error(tmp_path: Path)
                     "  b: {value: {fact: a}, description: {zh: b, en: b}}\nrules: []\n", encoding="utf-8")
     with pytest.raises(icprules.RuleFileError, match=r"pack\.yaml:\d+:\d+: .*cycle: a -> b -> a"):
         icprules.load_rules(pack)
+
+
+def test_image_pixels_are_counted_across_a_document(tmp_path: Path) -> None:
+    """Each scan is under the per-file bound; together they pass the document's, and the rest are not decoded."""
+    import shutil
+
+    from conftest import EXAMPLES, base
+    from icprules.data import BUILTIN_DATA
+    from imaging import document, jpeg_bytes
+
+    shutil.copytree(EXAMPLES / "files", tmp_path / "files")
+    for name in ("a", "b", "c"):
+        (tmp_path / "files" / f"{name}.jpg").write_bytes(jpeg_bytes(document(1600, 1160), 150000))
+    data = tmp_path / "data"
+    data.mkdir()
+    specs = (Path(str(BUILTIN_DATA)) / "attachment_specs.yaml").read_text(encoding="utf-8")
+    (data / "attachment_specs.yaml").write_text(  # room for two of these scans, not three
+        specs.replace("max_document_pixels: 200000000", "max_document_pixels: 4000000"), encoding="utf-8")
+    doc = base("website")
+    doc["entity"]["attachments"]["entity_certificate"] = "files/a.jpg"
+    doc["entity"]["attachments"]["entity_principal_id"] = ["files/b.jpg", "files/c.jpg"]
+    report = icprules.check(doc, base_dir=tmp_path, today="2026-11-23", rules=icprules.load_rules(data=[data]))
+    over = [f for f in report.findings if "4,000,000" in f.message["en"]]
+    paths = {f.path for f in over}
+    assert "entity.attachments.entity_principal_id[1]" in paths, "the third scan is past the budget"
+    assert not paths & {"entity.attachments.entity_certificate", "entity.attachments.entity_principal_id[0]"}
+    assert {f.rule for f in over} == {"attachment.file-kind"}

@@ -9,6 +9,7 @@ reported, never raised.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -145,24 +146,44 @@ def _nonzero(img: Image.Image) -> int:
     return img.width * img.height - img.histogram()[0]
 
 
-def _probe_file(value: Any, env: Env, max_pixels: int) -> Probe | dict[str, Any]:
+def _probe_file(value: Any, env: Env, params: Any) -> Probe | dict[str, Any]:
     if not isinstance(value, str):
         return why("not_a_path")
     path = resolve_inside(value, env.base_dir)
     if isinstance(path, dict):
         return path
+    max_pixels = int(params.get("max_pixels", 40_000_000))
     key = ("__probe__", str(path), max_pixels)
     hit = env.cache.get(key)
     if hit is None:
-        hit = probe(path, max_pixels)
+        hit = _within_document_budget(probe(path, max_pixels), env, params.get("max_document_pixels"))
         env.cache[key] = hit
     assert isinstance(hit, Probe)
     return hit
 
 
+def _within_document_budget(found: Probe, env: Env, limit: Any) -> Probe:
+    """The probe, or a problem when this image would take the document's images past ``limit`` pixels.
+
+    Each file is bounded on its own; many large images together would still take long to decode,
+    so the pixels of the distinct images of one document are counted too. The first images (in
+    rule order) are decoded; those past the budget are reported, not decoded.
+    """
+    if not limit or found.problem or not found.width:
+        return found
+    counted: dict[str, int] = env.cache.setdefault(("__document_pixels__",), {})
+    if str(found.path) not in counted:
+        counted[str(found.path)] = found.width * found.height
+    if sum(counted.values()) <= int(limit):
+        return found
+    del counted[str(found.path)]
+    return dataclasses.replace(found, problem=why("document_pixels", max_document_pixels=f"{int(limit):,}"))
+
+
 _FILE_PARAMS = {
     "type": "object", "additionalProperties": False,
     "properties": {"max_pixels": {"type": "integer", "minimum": 1},
+                   "max_document_pixels": {"type": "integer", "minimum": 1},
                    "kinds": {"type": "array", "items": {"type": "string"}},
                    "extensions": {"type": "object"}},
 }
@@ -175,7 +196,7 @@ _FILE_PARAMS = {
 def _file_readable(value: Any, params: Any, env: Env) -> Any:
     if isinstance(value, list):
         return True  # the items are checked one by one
-    found = _probe_file(value, env, int(params.get("max_pixels", 40_000_000)))
+    found = _probe_file(value, env, params)
     if isinstance(found, dict):
         return False, found
     return True
@@ -186,7 +207,7 @@ def _file_readable(value: Any, params: Any, env: Env) -> Any:
             "en": "the file's content (not its name) is an accepted kind, complete and readable "
                   "(not corrupt, truncated or a decompression bomb)"})
 def _file_kind(value: Any, params: Any, env: Env) -> Any:
-    found = _probe_file(value, env, int(params.get("max_pixels", 40_000_000)))
+    found = _probe_file(value, env, params)
     if not isinstance(found, Probe):
         return True  # file_readable reports it
     kinds = params.get("kinds") or []
@@ -204,7 +225,7 @@ def _file_kind(value: Any, params: Any, env: Env) -> Any:
 @check("file_extension", params=_FILE_PARAMS,
        doc={"zh": "文件扩展名与内容一致", "en": "the file name's extension matches its content"})
 def _file_extension(value: Any, params: Any, env: Env) -> Any:
-    found = _probe_file(value, env, int(params.get("max_pixels", 40_000_000)))
+    found = _probe_file(value, env, params)
     if not isinstance(found, Probe) or found.kind is None:
         return True
     names = (params.get("extensions") or {}).get(found.kind)
@@ -216,7 +237,7 @@ def _file_extension(value: Any, params: Any, env: Env) -> Any:
 
 def _image(value: Any, params: Any, env: Env) -> Probe | None:
     """The probe of a readable JPEG/PNG attachment, or None (other rules report the rest)."""
-    found = _probe_file(value, env, int(params.get("max_pixels", 40_000_000)))
+    found = _probe_file(value, env, params)
     if not isinstance(found, Probe) or found.problem or found.kind not in ("jpeg", "png"):
         return None
     return found
@@ -226,6 +247,7 @@ def _image(value: Any, params: Any, env: Env) -> Probe | None:
        params={"type": "object", "additionalProperties": False,
                "properties": {"min_kb": {"type": "number", "minimum": 0}, "max_kb": {"type": "number", "minimum": 0},
                               "max_pixels": {"type": "integer", "minimum": 1},
+                   "max_document_pixels": {"type": "integer", "minimum": 1},
                               "kilobyte": {"description": "the bytes a K may mean (1000, 1024): the guides do not say",
                                            "anyOf": [{"type": "array", "items": {"type": "integer"}},
                                                      {"type": "object"}]},
@@ -255,7 +277,8 @@ def _image_file_size(value: Any, params: Any, env: Env) -> Any:
                "properties": {"min_width": {"type": "integer", "minimum": 0},
                               "min_height": {"type": "integer", "minimum": 0},
                               "either_orientation": {"type": "boolean"},
-                              "max_pixels": {"type": "integer", "minimum": 1}}},
+                              "max_pixels": {"type": "integer", "minimum": 1},
+                   "max_document_pixels": {"type": "integer", "minimum": 1}}},
        doc={"zh": "图片分辨率不低于要求（可设为横竖方向均可）",
             "en": "the image's resolution is at least the minimum (optionally in either orientation)"})
 def _image_resolution(value: Any, params: Any, env: Env) -> Any:
@@ -270,7 +293,8 @@ def _image_resolution(value: Any, params: Any, env: Env) -> Any:
 
 @check("image_colour",
        params={"type": "object", "additionalProperties": False,
-               "properties": {"max_pixels": {"type": "integer", "minimum": 1}}},
+               "properties": {"max_pixels": {"type": "integer", "minimum": 1},
+                   "max_document_pixels": {"type": "integer", "minimum": 1}}},
        doc={"zh": "彩色图片（灰度模式或灰色内容的彩色模式图片都不算）",
             "en": "a colour image (a greyscale mode, or grey content saved in a colour mode, is not)"})
 def _image_colour(value: Any, params: Any, env: Env) -> Any:
@@ -291,6 +315,7 @@ def _is_colour(mode: str, thumb: Image.Image) -> bool:
 _PHOTO_PARAMS = {
     "type": "object", "required": ["photo"], "additionalProperties": False,
     "properties": {"photo": {"type": "object"}, "max_pixels": {"type": "integer", "minimum": 1},
+                   "max_document_pixels": {"type": "integer", "minimum": 1},
                    "measure": {"enum": ["background", "fill"]}},
 }
 
