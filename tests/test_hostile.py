@@ -303,4 +303,4 @@ def test_image_pixels_are_counted_across_a_document(tmp_path: Path) -> None:
     paths = {f.path for f in over}
     assert "entity.attachments.entity_principal_id[1]" in paths, "the third scan is past the budget"
     assert not paths & {"entity.attachments.entity_certificate", "entity.attachments.entity_principal_id[0]"}
-    assert {f.rule for f in over} == {"attachment.file-kind"}
+    assert "attachment.file-kind" in {f.rule for f in over}
