@@ -125,7 +125,11 @@ def strip_attachments(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def clear_memos() -> None:
-    """Empty every functools memo in icprules, so a pass sees its values for the first time."""
+    """Empty every functools memo of values in icprules, so a pass sees its values for the first time.
+
+    Tables loaded once per process (the public suffix list, OpenCC, the confusables, data) are
+    memoised too, with a small or no maxsize: those stay loaded, as in any real process.
+    """
     import functools
     import importlib
     import pkgutil
@@ -136,7 +140,9 @@ def clear_memos() -> None:
         module = importlib.import_module(info.name)
         for obj in vars(module).values():
             if isinstance(obj, functools._lru_cache_wrapper):  # type: ignore[attr-defined]
-                obj.cache_clear()
+                maxsize = obj.cache_info().maxsize
+                if maxsize is not None and maxsize > 8:
+                    obj.cache_clear()
 
 
 def rate(func: Any, docs: list[Any], repeat: int = 3) -> float:

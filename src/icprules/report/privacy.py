@@ -22,6 +22,7 @@ from typing import Any
 from .. import paths
 from ..data import DataStore
 from ..errors import DocumentError
+from ..identifiers import ric
 from ..primitives.contact import national_phone, normalise_phone
 from ..reading.document import Document, read
 from .findings import Finding, Report
@@ -64,23 +65,29 @@ def _spellings(raw: str, kind: str) -> set[str]:
 
 #: An 18-character ID number (checked by its MOD 11-2 character before it is masked).
 _ID = re.compile(r"(?<![0-9A-Za-z])([1-9][0-9]{16}[0-9Xx])(?![0-9A-Za-z])")
-#: A Chinese mobile number, with or without +86 and separators.
-_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[\s-]?)?(1[3-9][0-9][\s-]?[0-9]{4}[\s-]?[0-9]{4})(?![0-9])")
+#: A Chinese mobile number, with separators or without (its +86 and other spellings are masked with it).
+_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[\s-]?[0-9]{4}){2}(?![0-9])")
 _DIGITS = re.compile(r"[0-9]{3}")
 _MAYBE_PERSONAL = re.compile(r"[0-9@]")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+#: The two sides of an e-mail address, matched around each "@" (a pattern scanning the whole text
+#: for "local@" backtracks over every long run of letters, such as a public key: milliseconds).
+_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+-]{1,64}$")
+_EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 def recognised(text: str) -> list[tuple[str, str]]:
     """(spelling, kind) of every personal value written in ``text``."""
-    from ..identifiers import ric
-
     found: list[tuple[str, str]] = []
     if _DIGITS.search(text):
         found += [(m.group(1), "id") for m in _ID.finditer(text) if ric.is_valid(m.group(1))]
         found += [(m.group(0), "phone") for m in _MOBILE.finditer(text)]
-    if "@" in text:
-        found += [(m.group(0), "email") for m in _EMAIL.finditer(text)]
+    at = text.find("@")
+    while at > 0:
+        local = _EMAIL_LOCAL.search(text, max(0, at - 64), at)
+        domain = _EMAIL_DOMAIN.match(text, at + 1, at + 256)
+        if local and domain:
+            found.append((text[local.start():domain.end()], "email"))
+        at = text.find("@", at + 1)
     return found
 
 
@@ -126,9 +133,9 @@ class Masker:
             for _, value in paths.expand(data, paths.parse(entry["each"])):
                 if isinstance(value, str) and value.strip():
                     add(value, entry["kind"])
-        for text in _strings(data):  # wherever else one is written (recognised, not configured)
-            for spelling, kind in recognised(text):
-                add(spelling, kind)
+        # Wherever else one is written (recognised, not configured): one pass over all the text.
+        for spelling, kind in recognised("\n".join(_strings(data))):
+            add(spelling, kind)
         return cls(table)
 
     @classmethod
