@@ -16,9 +16,7 @@ from typing import Any
 
 from . import validation
 from .errors import Problem, RuleFileError
-from .reading.yamlio import MAX_BYTES, LoadError, decode, load_yaml
 from .resources import shipped
-from .safeio import read_bounded
 
 BUILTIN_DATA = shipped("data")
 
@@ -67,13 +65,7 @@ class DataStore:
         file = str(path)
         if name not in validation.known_data_files():
             raise validation.no_such_data_file(name, file)
-        try:
-            raw = read_bounded(path, MAX_BYTES) if isinstance(path, Path) else path.read_bytes()
-            value, positions = load_yaml(decode(raw, file), file, trusted=trusted, strict_flow=True)
-        except LoadError as exc:
-            raise RuleFileError(exc.problem) from None
-        except OSError as exc:
-            raise RuleFileError(Problem(f"cannot read: {exc}", file=file)) from None
+        value, positions, raw = validation.read_yaml_file(path, trusted=trusted)
         if not isinstance(value, dict):
             raise RuleFileError(positions.problem("a data file is a mapping"))
         validation.validate(value, validation.data_schema_name(name), positions, raw=raw if trusted else None,

@@ -148,3 +148,25 @@ def no_such_data_file(name: str, file: str) -> RuleFileError:
     known = ", ".join(known_data_files())
     return RuleFileError(Problem(f"no data file is called {name!r}, so this file would change nothing "
                                  f"(data files: {known})", file=file))
+
+
+def read_yaml_file(path: Any, *, trusted: bool) -> tuple[Any, Positions, bytes]:
+    """A rule pack or data file: read bounded, parsed strictly (located :class:`RuleFileError` otherwise).
+
+    A shipped file (a Traversable inside a wheel) is read as it is; a path is read through
+    :func:`icprules.safeio.read_bounded`.
+    """
+    from pathlib import Path
+
+    from .reading.yamlio import MAX_BYTES, LoadError, decode, load_yaml
+    from .safeio import read_bounded
+
+    origin = str(path)
+    try:
+        raw = read_bounded(path, MAX_BYTES) if isinstance(path, Path) else path.read_bytes()
+        value, positions = load_yaml(decode(raw, origin), origin, trusted=trusted, strict_flow=True)
+    except LoadError as exc:
+        raise RuleFileError(exc.problem) from None
+    except OSError as exc:
+        raise RuleFileError(Problem(f"cannot read: {exc}", file=origin)) from None
+    return value, positions, raw

@@ -20,9 +20,8 @@ from .. import primitives, validation  # noqa: F401 - importing primitives regis
 from ..data import DataStore
 from ..errors import Problem, RuleFileError
 from ..language.syntax import CompileError, Parser, Where
-from ..reading.yamlio import MAX_BYTES, LoadError, Positions, decode, load_yaml
+from ..reading.yamlio import Positions
 from ..resources import shipped
-from ..safeio import read_bounded
 from .model import SEVERITIES, Decision, Fact, Material, Normalizer, Option, Pack, Rule, RuleSet
 
 if TYPE_CHECKING:
@@ -55,13 +54,7 @@ def _pack_files(location: str | os.PathLike[str] | Any) -> list[Any]:
 
 def _read_pack(path: Any, *, trusted: bool = False) -> _RawPack:
     origin = str(path)
-    try:
-        raw = read_bounded(path, MAX_BYTES) if isinstance(path, Path) else path.read_bytes()
-        value, positions = load_yaml(decode(raw, origin), origin, trusted=trusted, strict_flow=True)
-    except LoadError as exc:
-        raise RuleFileError(exc.problem) from None
-    except OSError as exc:
-        raise RuleFileError(Problem(f"cannot read: {exc}", file=origin)) from None
+    value, positions, raw = validation.read_yaml_file(path, trusted=trusted)
     validation.validate(value, validation.RULE_FILE_SCHEMA, positions, raw=raw if trusted else None,
                         kind="packs", name=path.name)
     return _RawPack(value, positions, origin)
