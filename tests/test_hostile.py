@@ -131,28 +131,43 @@ def _merge_bomb(fan: int, levels: int) -> str:
     return "format: icprules/application/v1\nentity: {name: x}\nbomb:\n" + "\n".join("  " + x for x in lines) + "\n"
 
 
-@pytest.mark.parametrize(("fan", "levels"), [(8, 9), (300, 4), (2, 40)])
-def test_a_merge_key_bomb_is_refused_before_it_expands(fan: int, levels: int) -> None:
-    import time
+def _bounded(func: Any) -> Any:
+    """Run ``func``; it must finish in well under a second, by refusing or by a small result."""
+    from icprules.reading.yamlio import LoadError
 
-    text = _merge_bomb(fan, levels)
     start = time.perf_counter()
-    with pytest.raises(icprules.DocumentError, match=r"merge keys|expands to more than"):
-        icprules.check(text, today="2026-11-23")
+    try:
+        result = func()
+    except (icprules.IcpRulesError, LoadError) as exc:
+        result = exc
     assert time.perf_counter() - start < 1.0
+    return result
+
+
+@pytest.mark.parametrize(("fan", "levels"), [(8, 9), (300, 4), (2, 40)])
+def test_a_merge_key_bomb_is_refused_or_harmless(fan: int, levels: int) -> None:
+    # PyYAML up to 6.0.3 expands "<<: [*a, *a, ...]" pair by pair (exponentially): the bound counts the
+    # pairs before that and refuses. PyYAML 6.0.4 merges each key once, so the bomb is a small mapping.
+    from icprules.reading.yamlio import LoadError, load_yaml
+
+    found = _bounded(lambda: load_yaml(_merge_bomb(fan, levels)))
+    if isinstance(found, tuple):
+        assert len(found[0]["bomb"][f"b{levels}"]) == 2
+    else:
+        assert isinstance(found, LoadError) and ("merge keys" in str(found) or "expands" in str(found))
+    report = _bounded(lambda: icprules.check(_merge_bomb(fan, levels), today="2026-11-23"))
+    assert isinstance(report, (icprules.Report, icprules.DocumentError))
 
 
 def test_a_merge_key_bomb_in_a_rule_pack_or_data_file_is_refused(tmp_path: Path) -> None:
     pack = tmp_path / "pack.yaml"
     pack.write_text(_merge_bomb(300, 4).replace("format: icprules/application/v1", "format: icprules/rules/v1"),
                     encoding="utf-8")
-    with pytest.raises(icprules.RuleFileError, match="merge keys"):
-        icprules.load_rules(pack)
+    assert isinstance(_bounded(lambda: icprules.load_rules(pack)), icprules.RuleFileError)
     data = tmp_path / "data"
     data.mkdir()
     (data / "limits.yaml").write_text(_merge_bomb(300, 4), encoding="utf-8")
-    with pytest.raises(icprules.RuleFileError, match="merge keys"):
-        icprules.load_rules(data=[data])
+    assert isinstance(_bounded(lambda: icprules.load_rules(data=[data])), icprules.RuleFileError)
 
 
 def test_files_are_bounded_before_they_are_read(tmp_path: Path) -> None:
