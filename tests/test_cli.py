@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import EXAMPLES, base
@@ -97,3 +99,71 @@ def test_rules_lists_every_rule() -> None:
     assert "eligibility.province-supported" in out and "The provider serves the entity's province" in out
     code, out, _ = cli("rules", "--lang", "zh")
     assert "接入商受理该省份" in out
+
+
+# --------------------------------------------------------------------------- a CLI that composes (#13.5)
+
+
+def test_piping_into_head_ends_quietly() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(f"'{sys.executable}' -m icprules rules | head -1", shell=True, capture_output=True,
+                          text=True, check=False)
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+    assert done.stdout.count("\n") == 1
+
+
+def test_version() -> None:
+    with pytest.raises(SystemExit) as info:
+        cli("--version")
+    assert info.value.code == 0
+
+
+def test_a_document_from_stdin_finds_its_attachments_with_base_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from conftest import EXAMPLES
+
+    text = (EXAMPLES / "website-application.yaml").read_text(encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    code, out, _ = cli("check", "-", "--base-dir", str(EXAMPLES), "--today", "2026-11-23")
+    assert code == 0 and "OK" in out
+
+
+def test_json_output_of_an_unreadable_document_is_json(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("entity: [\n", encoding="utf-8")
+    code, out, err = cli("check", str(bad), "--format", "json")
+    assert code == 2 and "not valid YAML" in err
+    located = json.loads(out)
+    assert located["ok"] is False and located["problems"][0]["file"] == str(bad)
+
+
+def test_a_folder_without_batch_says_to_use_it(tmp_path: Path) -> None:
+    code, _, err = cli("check", str(tmp_path))
+    assert code == 2 and "use --batch" in err
+
+
+def test_batch_of_one_yaml_file_checks_that_document(tmp_path: Path) -> None:
+    from conftest import EXAMPLES
+
+    code, out, _ = cli("check", "--batch", str(EXAMPLES / "website-application.yaml"), "--today", "2026-11-23")
+    (line,) = out.splitlines()
+    assert code == 0 and json.loads(line)["ok"] is True
+
+
+def test_batch_refuses_a_format_it_cannot_stream(tmp_path: Path) -> None:
+    code, _, err = cli("check", "--batch", str(tmp_path), "--format", "sarif")
+    assert code == 2 and "cannot stream --format sarif" in err
+
+
+def test_every_option_has_help_text() -> None:
+    from icprules.cli import _parser
+
+    parser = _parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in subparsers.choices.items():
+        for action in sub._actions:
+            if action.option_strings and action.dest != "help":
+                assert action.help, f"{name} {action.option_strings}"

@@ -34,7 +34,7 @@ def test_report_masks_ids_phones_and_emails(website: dict[str, Any]) -> None:
     assert report.findings and "138****8000" in text
     for spelling in SPELLINGS:
         assert spelling not in text, spelling
-    assert "110105********002X" in text  # the masked form in the canonical-forms section
+    assert "entity.principal.id.number" not in report.normalized  # never a masked value to submit
 
 
 def test_reveal_personal_shows_them(website: dict[str, Any]) -> None:
@@ -148,3 +148,14 @@ def test_a_data_override_cannot_turn_masking_off(tmp_path: Path) -> None:
     good = base("website")
     good["services"][0]["name"] = f"示例{MOBILE}官网"
     assert MOBILE not in run(good, rules=icprules.load_rules(data=[folder])).to_json()
+
+
+def test_a_masked_value_is_never_offered_as_the_value_to_submit() -> None:
+    from conftest import base, run
+
+    doc = base("website")
+    doc["entity"]["principal"]["phone"] = "+86 138-0013-8000"
+    assert run(doc, reveal_personal=True).normalized["entity.principal.phone"] == "13800138000"
+    masked = run(doc)
+    assert "entity.principal.phone" not in masked.normalized
+    assert not any("*" in str(v) for v in masked.normalized.values())

@@ -60,7 +60,7 @@ def sources(target: Path) -> Iterator[tuple[str, Any, Path | None, str | None]]:
             yield str(path), str(path), None, _not_regular(path)
         return
     refused = _not_regular(target)
-    if refused:
+    if refused or target.suffix.lower() in (".yaml", ".yml", ".json"):  # one document, not JSON Lines
         yield str(target), str(target), None, refused
         return
     with target.open(encoding="utf-8", errors="replace") as fh:

@@ -7,6 +7,7 @@ cannot be read (the message goes to stderr; never a traceback).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -44,6 +45,8 @@ def _lang(text: str) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="icprules", description="Check China ICP Recordal (ICP备案) applications.")
+    p.add_argument("--version", action="version", version=f"icprules {_version()}",
+                   help="print the version of icprules and exit")
     sub = p.add_subparsers(dest="command", required=True)
 
     def rule_options(sp: argparse.ArgumentParser) -> None:
@@ -56,9 +59,14 @@ def _parser() -> argparse.ArgumentParser:
                         help="show ID numbers, phones and e-mail addresses unmasked (masked by default)")
 
     def document_options(sp: argparse.ArgumentParser, formats: list[str]) -> None:
-        sp.add_argument("--format", choices=formats, default=formats[0])
-        sp.add_argument("--lang", type=_lang, default="en", metavar="LANG")
+        sp.add_argument("--format", choices=formats,
+                        help=f"output format: {', '.join(formats)} (default: {formats[0]}; JSON lines with --batch)")
+        sp.add_argument("--lang", type=_lang, default="en", metavar="LANG",
+                        help="language of messages: zh or en (or a locale such as zh_CN)")
         sp.add_argument("--today", type=_date, help="the date to check on (default: today)")
+        sp.add_argument("--base-dir", metavar="DIR",
+                        help="folder that attachment paths are relative to (default: the document's folder; "
+                             "needed with '-')")
         rule_options(sp)
 
     c = sub.add_parser("check", help="check an application document (YAML or JSON)")
@@ -73,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     document_options(m, ["text", "json"])
 
     r = sub.add_parser("rules", help="list the loaded rules")
-    r.add_argument("--lang", type=_lang, default="en", metavar="LANG")
+    r.add_argument("--lang", type=_lang, default="en", metavar="LANG", help="language of the titles: zh or en")
     rule_options(r)
 
     e = sub.add_parser("explain", help="show how one rule decided on a document")
@@ -82,8 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     document_options(e, ["text", "json"])
 
     n = sub.add_parser("record-number", help="explain a record number (备案号)")
-    n.add_argument("number")
-    n.add_argument("--lang", type=_lang, default="en", metavar="LANG")
+    n.add_argument("number", help="the record number, as written (labels, spaces and traditional characters are fine)")
+    n.add_argument("--lang", type=_lang, default="en", metavar="LANG", help="language: zh or en")
 
     f = sub.add_parser("footer", help="print what a site or APP shows after approval")
     f.add_argument("number", help="the ICP record number, e.g. 京ICP备04000001号-1")
@@ -91,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--app", action="store_true", help="the APP's settings/about text instead of HTML")
 
     d = sub.add_parser("docs", help="write the rule reference as Markdown")
-    d.add_argument("--lang", type=_lang, default="en", metavar="LANG")
+    d.add_argument("--lang", type=_lang, default="en", metavar="LANG", help="language of the reference: zh or en")
     d.add_argument("--out", required=True, help="folder to write into")
     rule_options(d)
 
@@ -138,6 +146,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     out: Any = _Writable(stdout or sys.stdout)
     err: Any = _Writable(stderr or sys.stderr)
     args = _parser().parse_args(argv)
+    if getattr(args, "format", "") is None and not getattr(args, "batch", False):
+        args.format = "text"
     try:
         if args.command == "rule-schema":
             if args.digests:
@@ -177,10 +187,19 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
             return 0
         return _check(ruleset, args, out)
     except IcpRulesError as exc:
+        if getattr(args, "format", None) == "json" and not getattr(args, "batch", False):
+            # A portal reading JSON gets JSON, also when the document cannot be read.
+            problems = [dataclasses.asdict(p) for p in getattr(exc, "problems", ())] or [{"message": str(exc)}]
+            out.write(json.dumps({"ok": False, "error": str(exc), "problems": problems}, ensure_ascii=False,
+                                 indent=2) + "\n")
         err.write(f"icprules: {exc}\n")
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, as Unix tools do.
+        _silence_stdout()
+        return 0
 
 
 def _report(ruleset: RuleSet, args: argparse.Namespace) -> Report:
@@ -189,9 +208,43 @@ def _report(ruleset: RuleSet, args: argparse.Namespace) -> Report:
         source = sys.stdin.read()
     else:
         source = Path(args.file)
+        if source.is_dir():
+            raise _IsFolder(args.file)
         if not source.is_file():
             raise _NotFound(args.file)
-    return check(source, today=args.today, rules=ruleset, reveal_personal=args.show_personal)
+    return check(source, today=args.today, rules=ruleset, reveal_personal=args.show_personal,
+                 base_dir=args.base_dir)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("icprules")
+    except PackageNotFoundError:  # pragma: no cover - a source tree without metadata
+        return "unknown"
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so that Python's exit flush does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+class _BatchFormat(IcpRulesError):
+    def __init__(self, fmt: str) -> None:
+        super().__init__(f"--batch writes one JSON line per document; it cannot stream --format {fmt} "
+                         "(use --format json, or check documents one by one)")
+
+
+class _IsFolder(IcpRulesError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} is a folder: use --batch to check every document in it")
 
 
 def _explain(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
@@ -229,6 +282,8 @@ def _check(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
         target = Path(args.file)
         if not target.exists():
             raise _NotFound(args.file)
+        if args.format not in (None, "json"):
+            raise _BatchFormat(args.format)
         from . import batch
 
         _, bad = batch.run(target, ruleset, today=args.today or dt.date.today(),

@@ -175,8 +175,11 @@ def mask_report(report: Report, masker: Masker) -> Report:
     findings = tuple(_mask_finding(f, masker) for f in report.findings)
     # Deadlines are built from data alone; materials and the verification reason may quote the
     # entity's name or a path, where a personal value can hide.
+    # A canonical form is the value to submit: a masked one would mislead, so it is left out
+    # (reveal_personal shows it).
+    normalized = {path: value for path, value in report.normalized.items() if masker.value(value) == value}
     return dataclasses.replace(
-        report, findings=findings, normalized=masker.value(dict(report.normalized)),
+        report, findings=findings, normalized=normalized,
         operation=masker.value(report.operation), provider=masker.value(report.provider),
         materials=tuple({**m, "reason": masker.value(m["reason"])} for m in report.materials),
         verification=masker.value(report.verification) if report.verification else report.verification)
