@@ -9,7 +9,9 @@ from typing import Any
 import jsonschema
 import yaml
 
+import icprules
 from conftest import EXAMPLES
+from icprules.report import formats
 from test_cli import cli
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-2.1.0-rtm.5.json").read_text(encoding="utf-8"))
@@ -54,3 +56,25 @@ def test_findings_carry_the_line_they_point_at() -> None:
     _, out, _ = cli("check", str(EXAMPLES / "website-application.yaml"), "--format", "json")
     lines = {f["path"]: f["line"] for f in json.loads(out)["findings"]}
     assert lines["services[0].domains[0]"] == 45
+
+
+def test_reports_say_what_produced_them(tmp_path: Path) -> None:
+    from conftest import EXAMPLES, base, run
+    from icprules.data import BUILTIN_DATA
+
+    plain = run(base("website")).to_dict()["produced_by"]
+    assert plain["icprules"] and len(plain["rules_and_data_sha256"]) == 64 and plain["overlays"] == []
+    assert {d["file"]: d["as_of"] for d in plain["data"]}["approved_tlds"]  # the snapshot's date
+    assert plain["calendar"]["chinesecalendar"]
+    folder = tmp_path / "data"
+    folder.mkdir()
+    text = (Path(str(BUILTIN_DATA)) / "limits.yaml").read_text(encoding="utf-8")
+    (folder / "limits.yaml").write_text(text.replace("service_name_min_han: 3", "service_name_min_han: 4"),
+                                        encoding="utf-8")
+    overlaid = run(base("website"), rules=icprules.load_rules(data=[folder])).to_dict()["produced_by"]
+    assert overlaid["overlays"] == [str(folder / "limits.yaml")]
+    assert overlaid["rules_and_data_sha256"] != plain["rules_and_data_sha256"]
+    report = run(base("website"))
+    sarif = formats.sarif(report, icprules.default_rules())
+    assert sarif["runs"][0]["properties"]["producedBy"]["rules_and_data_sha256"] == plain["rules_and_data_sha256"]
+    assert EXAMPLES.is_dir()

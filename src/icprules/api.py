@@ -51,7 +51,7 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     report = Report(tuple(findings), operation=operation, provider=provider, today=day,
                     normalized=normalized(ruleset, doc), verification=decide(ruleset, env, "verification"),
                     materials=tuple(checklist(ruleset, env, context)),
-                    deadlines=tuple(_deadlines(ruleset, doc.data, day, context)))
+                    deadlines=tuple(_deadlines(ruleset, doc.data, day, context)), produced_by=ruleset.produced_by)
     if reveal_personal:
         return report
     return mask_report(report, Masker.for_document(doc.data, ruleset.data))

@@ -9,6 +9,7 @@ Later data folders override earlier ones file by file, so a portal can replace
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,8 @@ class DataStore:
 
     def __init__(self) -> None:
         self.files: dict[str, dict[str, Any]] = {}
+        #: Where each file came from and the SHA-256 of its bytes (what a report says produced it).
+        self.origins: dict[str, tuple[str, str]] = {}
 
     @classmethod
     def load(cls, folders: Iterable[Path | Any] = ()) -> DataStore:
@@ -71,6 +74,7 @@ class DataStore:
         validation.validate(value, validation.data_schema_name(name), positions, raw=raw if trusted else None,
                             kind="data", name=path.name)
         self.files[name] = value
+        self.origins[name] = ("shipped" if trusted else file, hashlib.sha256(raw).hexdigest())
 
     def resolve(self, ref: str) -> Any:
         """Value of ``file.key.key``; raises ``KeyError`` with what is missing."""

@@ -65,6 +65,9 @@ class Report:
     materials: tuple[Mapping[str, Any], ...] = ()
     #: Deadlines from the submission date: provider review, SMS window, authority review...
     deadlines: tuple[Mapping[str, Any], ...] = ()
+    #: What produced the report: the icprules version, a digest of the rules and data loaded, the
+    #: packs and data overlays, and the dates of the data snapshots.
+    produced_by: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -97,6 +100,7 @@ class Report:
             "materials": _jsonable(list(self.materials)),
             "deadlines": _jsonable(list(self.deadlines)),
             "normalized": _jsonable(self.normalized),
+            "produced_by": _jsonable(self.produced_by),
         }
         return out
 

@@ -136,7 +136,7 @@ def sarif(report: Report, rules: Any, *, lang: str = "en", uri: str | None = Non
         "tool": {"driver": {"name": "icprules", "version": __version__,
                             "informationUri": "https://beian.miit.gov.cn/", "rules": driver_rules}},
         "results": results,
-        "properties": {"ok": report.ok, "verification": report.verification},
+        "properties": {"ok": report.ok, "verification": report.verification, "producedBy": report.produced_by},
     }
     if uri:
         run["artifacts"] = [{"location": {"uri": uri}}]

@@ -40,6 +40,19 @@ def report_schema() -> dict[str, Any]:
             "deadlines": {"type": "array", "items": {"$ref": "#/$defs/deadline"}},
             "normalized": {"type": "object", "description": "canonical form by field path / 规范形式",
                            "additionalProperties": True},
+            "produced_by": {
+                "type": "object", "description": "what produced the report / 生成报告的版本与规则、数据",
+                "properties": {
+                    "icprules": {"type": "string", "description": "the icprules version"},
+                    "rules_and_data_sha256": {"type": "string", "description": "digest of every pack and data file"},
+                    "packs": {"type": "array", "items": {"type": "object"}},
+                    "data": {"type": "array", "items": {"type": "object"},
+                             "description": "each data file, where it came from and its as_of date"},
+                    "calendar": {"type": "object", "description": "the holiday calendar's release"},
+                    "overlays": {"type": "array", "items": {"type": "string"},
+                                 "description": "packs and data files given beside the shipped ones"},
+                },
+            },
         },
         "$defs": {
             "bilingual": _BILINGUAL,

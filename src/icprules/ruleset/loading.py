@@ -10,6 +10,7 @@ checks, citation documents) and compile the conditions.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ class _RawPack:
     spec: dict[str, Any]
     positions: Positions
     origin: str
+    digest: str = ""
+    shipped: bool = False
 
 
 def _pack_files(location: str | os.PathLike[str] | Any) -> list[Any]:
@@ -57,7 +60,7 @@ def _read_pack(path: Any, *, trusted: bool = False) -> _RawPack:
     value, positions, raw = validation.read_yaml_file(path, trusted=trusted)
     validation.validate(value, validation.RULE_FILE_SCHEMA, positions, raw=raw if trusted else None,
                         kind="packs", name=path.name)
-    return _RawPack(value, positions, origin)
+    return _RawPack(value, positions, origin, hashlib.sha256(raw).hexdigest(), trusted)
 
 
 def validated_digests() -> dict[str, Any]:
@@ -193,7 +196,34 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
     defined_in.update({name: spec[1].spec["pack"] for name, spec in decision_specs.items()})
     return RuleSet(tuple(rules), facts, {k: v[0] for k, v in fact_specs.items()}, tuple(packs.values()), store,
                    tuple(normalizers), {k: v for k, v in facts.items() if isinstance(v, Decision)},
-                   tuple(materials), defined_in)
+                   tuple(materials), defined_in, produced_by=_provenance(raw, store))
+
+
+def _provenance(raw: list[_RawPack], store: DataStore) -> dict[str, Any]:
+    """What a report says produced it: the version, and a digest of every pack and data file loaded."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:  # pragma: no cover - a source tree without metadata
+            return "unknown"
+
+    release = installed("icprules")
+    packs = [{"pack": rp.spec.get("pack"), "file": "shipped" if rp.shipped else rp.origin, "sha256": rp.digest}
+             for rp in raw]
+    data = [{"file": name, "from": origin, "sha256": digest, "as_of": _iso(store.files[name]["meta"].get("as_of"))}
+            for name, (origin, digest) in sorted(store.origins.items())]
+    whole = hashlib.sha256("\n".join(p["sha256"] for p in packs + data).encode()).hexdigest()
+    # The official holiday calendar is the chinesecalendar release's: its version dates the snapshot.
+    return {"icprules": release, "rules_and_data_sha256": whole, "packs": packs, "data": data,
+            "calendar": {"chinesecalendar": installed("chinesecalendar")},
+            "overlays": [p["file"] for p in packs if p["file"] != "shipped"]
+            + sorted({d["from"] for d in data if d["from"] != "shipped"})}
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _compile_material(spec: Mapping[str, Any], pack: str, compiler: Parser, sources: Mapping[str, Any],

@@ -138,6 +138,8 @@ class RuleSet:
     #: service types): documents repeat these contexts. Plans hold closures, so they are built
     #: per process (see ``evaluation.plans``).
     applicable: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict, repr=False)
+    #: The version, and the digests and dates of the packs and data files loaded (reports carry it).
+    produced_by: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         # Closures do not pickle; a worker process rebuilds its plans on first use.
