@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
+import icprules
 from conftest import EXAMPLES, run
 from test_cli import cli
 
@@ -97,3 +100,61 @@ def test_attachment_keys_in_data_match_the_materials_pack() -> None:
     rules = icprules.default_rules()
     keys = set(rules.data.resolve("attachment_specs.attachment_keys"))
     assert keys == {m.id for m in rules.materials} | {"national_document"}
+
+
+# --------------------------------------------------------------------------- attachments from memory (#13.2)
+
+
+def _memory_attachments(doc: dict[str, Any]) -> dict[str, Any]:
+    """Every attachment path of the document, read from the bundled files into bytes."""
+    out: dict[str, Any] = {}
+    names: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k == "attachments" and isinstance(v, dict):
+                    for item in v.values():
+                        names.update([item] if isinstance(item, str) else item)
+                else:
+                    walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(doc)
+    for name in names:
+        out[name] = (EXAMPLES / name).read_bytes()
+    return out
+
+
+def test_attachments_from_memory_give_the_same_report_as_files_on_disk() -> None:
+    import io
+
+    from conftest import base
+
+    for which in ("website", "app"):
+        doc = base(which)
+        files = _memory_attachments(doc)
+        on_disk = run(doc).to_dict()
+        from_bytes = run(doc, attachments=files).to_dict()
+        as_objects = run(doc, attachments={k: io.BytesIO(v) for k, v in files.items()}).to_dict()
+        assert from_bytes["findings"] == on_disk["findings"] == as_objects["findings"]
+        assert from_bytes["materials"] == on_disk["materials"]
+
+
+def test_an_attachment_from_memory_is_checked_like_a_file() -> None:
+    from conftest import base
+
+    doc = base("website")
+    files = _memory_attachments(doc)
+    files[doc["entity"]["attachments"]["entity_certificate"]] = b"not an image"
+    assert run(doc, attachments=files).by_rule("attachment.file-kind")
+
+
+@pytest.mark.parametrize("name", ["../escape.jpg", "/etc/passwd", "", "a/../../b.jpg"])
+def test_an_attachment_name_cannot_leave_its_folder(name: str) -> None:
+    from conftest import base
+
+    with pytest.raises(icprules.DocumentError, match="not a relative path inside the folder"):
+        run(base("website"), attachments={name: b"x"})

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Mapping
-from typing import Any
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from . import timeline
+from .errors import DocumentError
 from .evaluation import Context, checklist, decide, document_context, evaluate, new_env, normalized
 from .explain import Explanation
 from .explain import explain as _explain
@@ -31,10 +35,14 @@ def default_rules() -> RuleSet:
 
 def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
           base_dir: str | os.PathLike[str] | None = None, today: dt.date | str | None = None,
-          rules: RuleSet | None = None, reveal_personal: bool = False) -> Report:
+          rules: RuleSet | None = None, reveal_personal: bool = False,
+          attachments: Mapping[str, bytes | BinaryIO] | None = None) -> Report:
     """Check an application and return its report.
 
     ``document`` is a path to a YAML/JSON file, YAML/JSON text, a mapping or a model.
+    ``attachments`` gives the attached files from memory: the document's attachment paths
+    (``files/licence.jpg``) to bytes or binary file objects. They are checked exactly as files on
+    disk are (through a private temporary folder, removed afterwards); ``base_dir`` is then unused.
     ``today`` is the date the check is made on (default: the system date); rules never
     read the clock themselves. ID numbers, phones and e-mail addresses are masked in the
     report (``110105********002X``) unless ``reveal_personal`` is true. Raises
@@ -42,6 +50,9 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     application; every problem with a *value* is a finding.
     """
     ruleset = rules or default_rules()
+    if attachments is not None:
+        with attachments_folder(attachments, ruleset) as folder:
+            return check(document, base_dir=folder, today=today, rules=ruleset, reveal_personal=reveal_personal)
     doc = read_masked(document, base_dir=base_dir, store=ruleset.data, reveal_personal=reveal_personal)
     day = _as_date(today)
     context = document_context(ruleset, doc.data)
@@ -55,6 +66,35 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     if reveal_personal:
         return report
     return mask_report(report, Masker.for_document(doc.data, ruleset.data))
+
+
+@contextlib.contextmanager
+def attachments_folder(files: Mapping[str, bytes | BinaryIO], rules: RuleSet) -> Iterator[Path]:
+    """A private temporary folder holding the given attachments under their names; removed on exit.
+
+    A name must be a relative path that stays inside the folder, and the sizes are bounded by
+    ``limits.attachments_max_files`` and ``limits.attachments_max_bytes`` (read with a cap, so a
+    file object that never ends cannot exhaust memory).
+    """
+    limits = rules.data.files.get("limits", {})
+    max_files = int(limits.get("attachments_max_files", 100))
+    max_bytes = int(limits.get("attachments_max_bytes", 64 * 1024 * 1024))
+    if len(files) > max_files:
+        raise DocumentError(f"{len(files)} attachments; at most {max_files} are checked at once")
+    with tempfile.TemporaryDirectory(prefix="icprules-") as tmp:
+        root = Path(tmp).resolve()
+        total = 0
+        for name, content in files.items():
+            target = (root / name).resolve() if isinstance(name, str) and name.strip() else root
+            if target == root or root not in target.parents or Path(name).is_absolute():
+                raise DocumentError(f"attachment name {str(name)[:80]!r} is not a relative path inside the folder")
+            data = content if isinstance(content, bytes) else content.read(max_bytes - total + 1)
+            total += len(data)
+            if total > max_bytes:
+                raise DocumentError(f"the attachments together are larger than {max_bytes:,} bytes")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        yield root
 
 
 def _deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date, context: Context) -> list[dict[str, Any]]:
