@@ -15,10 +15,13 @@ import hashlib
 import json
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, RuleFileError
+from .reading.yamlio import MAX_BYTES, LoadError, decode, load_yaml
 from .resources import shipped
+from .safeio import read_bounded
 
 if TYPE_CHECKING:
     import jsonschema
@@ -156,11 +159,6 @@ def read_yaml_file(path: Any, *, trusted: bool) -> tuple[Any, Positions, bytes]:
     A shipped file (a Traversable inside a wheel) is read as it is; a path is read through
     :func:`icprules.safeio.read_bounded`.
     """
-    from pathlib import Path
-
-    from .reading.yamlio import MAX_BYTES, LoadError, decode, load_yaml
-    from .safeio import read_bounded
-
     origin = str(path)
     try:
         raw = read_bounded(path, MAX_BYTES) if isinstance(path, Path) else path.read_bytes()
