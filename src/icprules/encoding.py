@@ -20,6 +20,3 @@ def writable(text: str) -> str:
         return text
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
-
-def has_surrogate(text: str) -> bool:
-    return not text.isascii() and _SURROGATE.search(text) is not None

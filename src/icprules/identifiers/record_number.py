@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..chars import simplified, visible
 from ..errors import IcpRulesError
 
 __all__ = ["InvalidComponent", "InvalidFormat", "RecordNumber", "RecordNumberError", "compact", "format",
@@ -157,25 +158,12 @@ def _label() -> re.Pattern[str]:
 def compact_text(text: str) -> str:
     """Width, dashes, traditional characters, invisible characters and noise normalised; case kept."""
     text = unicodedata.normalize("NFKC", text)
-    # Zero-width spaces, joiners, BOM, bidi controls (format characters) and lone surrogates: no
-    # number contains them (and OpenCC below cannot take a surrogate).
-    text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cs"))
+    # Zero-width spaces, joiners, BOM, bidi controls, fillers and lone surrogates: no number has them.
+    text = visible(text)
     if not text.isascii():
-        text = _simplified(text)  # 京ICP備…號 as pasted from a traditional-Chinese page
+        text = simplified(text)  # 京ICP備…號 as pasted from a traditional-Chinese page
     text = _DASHES.sub("-", text)
     return _NOISE.sub("", text)
-
-
-def _simplified(text: str) -> str:
-    """Traditional Chinese to simplified with OpenCC's own tables (備→备, 號→号, 證→证, 網→网)."""
-    return str(_opencc().convert(text))
-
-
-@lru_cache(maxsize=1)
-def _opencc() -> Any:
-    import opencc  # a few ms to load its tables: only numbers with Chinese characters need it
-
-    return opencc.OpenCC("t2s")
 
 
 def compact(text: str) -> str:

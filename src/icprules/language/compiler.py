@@ -120,9 +120,7 @@ def _traced(node: Node, test: Test) -> Test:
 
 def _shown_value(node: Node) -> Getter:
     """What a traced leaf shows of the value it looked at (read again: getters have no effects)."""
-    if type(node) is Exists:
-        return getter(node.operand)
-    if type(node) is Check:
+    if type(node) is Exists or type(node) is Check:
         return getter(node.operand)
     assert type(node) is Compare
     left = getter(node.left)

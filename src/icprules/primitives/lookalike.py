@@ -23,27 +23,23 @@ import json
 import unicodedata
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any
+
+from ..chars import simplified, visible
 
 _RTL_OVERRIDE, _POP = "\u202e", "\u202c"
 #: Digit -> the letter the confusables pair it with, applied only inside Latin words.
 _DIGIT_LETTERS = {"1": "i", "0": "o"}
 
 
-def is_invisible(ch: str) -> bool:
-    """Format characters, Hangul fillers, and lone surrogates (no character at all; OpenCC refuses them)."""
-    return unicodedata.category(ch) in ("Cf", "Cs") or "FILLER" in unicodedata.name(ch, "")
-
-
 @lru_cache(maxsize=8192)
 def skeleton(text: str, extra: tuple[tuple[str, str], ...] = ()) -> str:
     """The name as it shows: see the module docstring. Memoised: names repeat across rules."""
     text = _visual_order(text)
-    text = "".join(ch for ch in text if not is_invisible(ch))
+    text = visible(text)
     text = unicodedata.normalize("NFKC", text)
     if text.isascii():
         return _digits_in_words(text)
-    text = _simplified(text)
+    text = simplified(text)
     variants = dict(extra)
     text = "".join(variants.get(ch) or _prototype(ch) for ch in text)
     return _digits_in_words(unicodedata.normalize("NFKC", text))
@@ -79,17 +75,6 @@ def _digits_in_words(text: str) -> str:
             if before and after:
                 chars[i] = _DIGIT_LETTERS[ch]
     return "".join(chars)
-
-
-@lru_cache(maxsize=1)
-def _opencc() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def _simplified(text: str) -> str:
-    return str(_opencc().convert(text))
 
 
 @lru_cache(maxsize=4096)

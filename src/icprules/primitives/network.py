@@ -110,13 +110,14 @@ def registrable(ascii_domain: str) -> str | None:
     return ".".join(ascii_form.split(".")[-labels:])
 
 
-def platform_suffix(ascii_domain: str) -> str | None:
+def platform_suffix(ascii_domain: str, reg: str | None = None) -> str | None:
     """The platform a sub-domain belongs to (``herokuapp.com`` for ``myapp.herokuapp.com``), or None.
 
     A suffix of the list's private section: a platform that hands out sub-domains of its own
     domain. Only a name below a registrable domain can be one, so the whole list is loaded only then.
+    ``reg``: its registrable domain, when the caller has it already.
     """
-    reg = registrable(ascii_domain)
+    reg = reg or registrable(ascii_domain)
     if reg is None or reg == ascii_domain:
         return None
     unicode_form = parse_domain(ascii_domain)[1]
@@ -146,9 +147,10 @@ def _domain(value: Any, _params: Any, _env: Env) -> Any:
     except DomainError as exc:
         return False, why(exc.code, **exc.params)
     ascii_form = parse_domain(value)[0]
-    if registrable(ascii_form) is None:
+    reg = registrable(ascii_form)
+    if reg is None:
         return False, why("domain_bare_suffix")
-    platform = platform_suffix(ascii_form)
+    platform = platform_suffix(ascii_form, reg)
     if platform is not None:
         return False, why("domain_platform", platform=platform)
     return True
