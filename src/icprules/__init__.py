@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .api import check, default_rules, explain
 from .errors import DocumentError, IcpRulesError, Problem, RuleFileError
-from .reading.document import Document
+from .reading.document import Document, DocumentText
 from .reading.document import read as read_document
 from .reading.model import Application
 from .report.findings import Finding, Report
@@ -23,6 +23,7 @@ __all__ = [
     "Application",
     "Document",
     "DocumentError",
+    "DocumentText",
     "Finding",
     "IcpRulesError",
     "Problem",

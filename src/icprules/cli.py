@@ -106,6 +106,14 @@ def _parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("schema", help="print the JSON Schema of the v1 application (or of a report)")
     sc.add_argument("--report", action="store_true", help="the schema of a report instead")
 
+    sv = sub.add_parser("serve", help="run the HTTP service (needs: pip install 'icprules[serve]')")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    sv.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
+    sv.add_argument("--workers", type=_positive, default=1,
+                    help="worker processes, each with its own copy of the rule set (default: 1)")
+    sv.add_argument("--openapi", action="store_true", help="print the service's OpenAPI document and exit")
+    rule_options(sv)
+
     rs = sub.add_parser("rule-schema", help="print the JSON Schema of rule pack files")
     rs.add_argument("--digests", action="store_true",
                     help="print instead the digests of the shipped packs (schema/validated-packs.json)")
@@ -120,6 +128,34 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is not at least 1")
     return value
+
+
+def _port(text: str) -> int:
+    value = _positive(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port (1-65535)")
+    return value
+
+
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        from .service import main as service
+    except ImportError as exc:  # the optional extra is missing
+        raise _NoExtra(exc.name or str(exc)) from None
+    ruleset = _load(args)  # a rule or data file error is reported here, before any worker starts
+    if args.openapi:
+        from .service.app import create_app
+
+        out.write(json.dumps(create_app(ruleset).openapi(), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        return 0
+    service.serve(host=args.host, port=args.port, workers=args.workers, rules=args.rules, data=args.data,
+                  no_builtin=args.no_builtin)
+    return 0
+
+
+class _NoExtra(IcpRulesError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"the service needs {name}: pip install 'icprules[serve]'")
 
 
 def _load(args: argparse.Namespace) -> RuleSet:
@@ -172,6 +208,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
             else:
                 out.write(footer.website_html(args.number, args.police))
             return 0
+        if args.command == "serve":
+            return _serve(args, out)
         ruleset = _load(args)
         if args.command == "rules":
             return _list_rules(ruleset, args.lang, out)

@@ -152,12 +152,23 @@ def from_data(data: Any, *, positions: Positions | None = None, base_dir: Path |
     return Document(model=model, data=plain, base_dir=base_dir, source=source, positions=positions)
 
 
+class DocumentText(str):
+    """Text that is the document itself, never a file name (what a service receives from a client).
+
+    A plain string that names an existing file is read from that file; a service must never let
+    a request's body do that, so it wraps the body in this type.
+    """
+
+    __slots__ = ()
+
+
 def read(source: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
          base_dir: str | os.PathLike[str] | None = None) -> Document:
     """Read a document from a path, a YAML/JSON string, a mapping, or a model.
 
     ``base_dir`` (for attachment paths) defaults to the folder holding the file.
-    A string is taken as a path when such a file exists, else as the document text.
+    A string is taken as a path when such a file exists, else as the document text; a
+    :class:`DocumentText` is always the text.
     """
     bdir = Path(base_dir) if base_dir is not None else None
     if isinstance(source, Application):
@@ -165,7 +176,8 @@ def read(source: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
         return Document(model=source, data=plain, base_dir=bdir, source=None)
     if isinstance(source, Mapping):
         return from_data(source, base_dir=bdir)
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and not isinstance(source, DocumentText)
+                                           and _looks_like_path(source)):
         path = Path(source)
         try:
             raw = read_bounded(path, MAX_BYTES)

@@ -1,0 +1,369 @@
+"""The HTTP application: versioned endpoints over the library, for portals in any language.
+
+Every request is read with bounds from data (``limits.service_*`` and ``limits.attachments_*``),
+checked in a worker thread (a check is CPU-bound; the event loop keeps answering) and answered
+with the same report the library returns, or with RFC 9457 problem details. A request can never
+make the service read one of its own files: the document is always text (never a file name),
+and attachments are resolved only among the files uploaded with that request, in a private
+temporary folder removed afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Callable, MutableMapping
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .. import api
+from ..errors import DocumentError, IcpRulesError, Problem
+from ..identifiers import record_number
+from ..messages import render
+from ..reading import input_schema
+from ..reading.document import DocumentText
+from ..reading.yamlio import LoadError, decode
+from ..report import formats
+from ..report import schema as report_schema
+from ..report.findings import Report
+from ..ruleset.model import RuleSet
+from .openapi import application_body, complete, document_responses
+from .problems import MEDIA_TYPE, RESPONSES, problem
+
+log = logging.getLogger("icprules.service")
+
+_TEXT_TYPES = ("application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
+               "text/plain")
+
+
+Today = Annotated[dt.date | None, Query(description="The day the check is made on (default: the server's date)")]
+Reveal = Annotated[bool, Query(description="Show ID numbers, phones and e-mail addresses unmasked")]
+Lang = Annotated[Literal["zh", "en"], Query(description="Language of text outputs")]
+RuleId = Annotated[str, Path(description="A rule id (see /v1/rules)", max_length=200)]
+Number = Annotated[str, Query(description="A record number as written (京ICP备04000001号-1)", max_length=200)]
+
+
+class _TooLarge(Exception):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class _Unsupported(Exception):
+    pass
+
+
+class _BodyLimit:
+    """Refuse a body larger than the limit: at once by its Content-Length, else while it streams in."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await _too_large(f"the request is larger than {self.limit:,} bytes")(scope, receive, send)
+            return
+        seen = 0
+
+        async def bounded() -> MutableMapping[str, Any]:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge(f"the request is larger than {self.limit:,} bytes")
+            return message
+
+        await self.app(scope, bounded, send)
+
+
+def _too_large(detail: str) -> JSONResponse:
+    return problem(413, "too-large", "Content too large", detail)
+
+
+def _limit(rules: RuleSet, name: str, default: int) -> int:
+    return int(rules.data.files.get("limits", {}).get(name, default))
+
+
+def create_app(rules: RuleSet | None = None) -> FastAPI:
+    """The service's application; ``rules`` defaults to the built-in rule set, loaded once per worker."""
+    ruleset = rules or api.default_rules()
+    max_request = _limit(ruleset, "service_max_request_bytes", 64 * 1024 * 1024)
+    max_document = _limit(ruleset, "service_max_document_bytes", 1024 * 1024)
+    max_parts = _limit(ruleset, "service_max_parts", 110)
+    max_files = _limit(ruleset, "attachments_max_files", 100)
+    max_attachments = _limit(ruleset, "attachments_max_bytes", 64 * 1024 * 1024)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Build the evaluation plans of the common contexts before the first request is timed.
+        await run_in_threadpool(_warm, ruleset)
+        yield
+
+    app = FastAPI(
+        title="icprules",
+        version=str(ruleset.produced_by.get("icprules") or "unknown"),
+        summary="China ICP Recordal (ICP备案) pre-checks: rules as data",
+        description=("Checks an ICP filing application against the rules of the access provider's guides "
+                     "and MIIT's system. Errors are RFC 9457 problem details (application/problem+json)."),
+        lifespan=lifespan,
+        docs_url=None,  # Swagger UI loads its assets from a CDN; the service works offline
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.add_middleware(_BodyLimit, limit=max_request)
+
+    # -- errors ---------------------------------------------------------------------------------
+    @app.exception_handler(DocumentError)
+    async def _document_error(_: Request, exc: DocumentError) -> JSONResponse:
+        return problem(422, "invalid-document", "The document cannot be read as an application", str(exc),
+                       problems=exc.problems)
+
+    @app.exception_handler(record_number.RecordNumberError)
+    async def _record_error(_: Request, exc: record_number.RecordNumberError) -> JSONResponse:
+        wording = ruleset.data.files.get("reasons", {}).get("reasons", {}).get(exc.code, {})
+        message = {lang: render(text, exc.params, lang) for lang, text in wording.items()}
+        return problem(422, "invalid-record-number", "Not a valid record number", str(exc), code=exc.code,
+                       message=message or None)
+
+    @app.exception_handler(_TooLarge)
+    async def _large(_: Request, exc: _TooLarge) -> JSONResponse:
+        return _too_large(exc.detail)
+
+    @app.exception_handler(_Unsupported)
+    async def _unsupported(_: Request, exc: _Unsupported) -> JSONResponse:
+        return problem(415, "unsupported-media-type", "Unsupported media type", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [Problem(str(e.get("msg", "")), path=".".join(str(x) for x in e.get("loc", ())))
+                    for e in exc.errors()]
+        return problem(422, "invalid-parameter", "Invalid parameter", "; ".join(map(str, problems)),
+                       problems=problems)
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+        titles = {404: "Not found", 405: "Method not allowed"}
+        return problem(exc.status_code, "http", titles.get(exc.status_code, "Request refused"), str(exc.detail))
+
+    @app.exception_handler(IcpRulesError)
+    async def _refused(_: Request, exc: IcpRulesError) -> JSONResponse:
+        return problem(422, "refused", "Refused", str(exc))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - a bug
+        log.exception("unexpected error")
+        return problem(500, "internal", "Internal error", "the service failed on this request; it has been logged")
+
+    # -- reading a request ------------------------------------------------------------------------
+    async def read_request(request: Request) -> tuple[DocumentText, dict[str, bytes]]:
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind == "multipart/form-data":
+            return await _read_multipart(request)
+        if kind in _TEXT_TYPES or kind.endswith("+json"):
+            raw = bytearray()
+            async for chunk in request.stream():
+                raw += chunk
+                if len(raw) > max_document:
+                    raise _TooLarge(f"the document is larger than {max_document:,} bytes")
+            return _text(bytes(raw), "the request body"), {}
+        raise _Unsupported(f"{kind or 'no content type'}: send the document as application/json, "
+                           "application/yaml, or multipart/form-data with a 'document' part and the attachments")
+
+    async def _read_multipart(request: Request) -> tuple[DocumentText, dict[str, bytes]]:
+        try:
+            form = await request.form(max_files=max_parts, max_fields=max_parts, max_part_size=max_document)
+        except (MultiPartException, HTTPException) as exc:  # starlette answers a limit with 400
+            detail = getattr(exc, "detail", None) or getattr(exc, "message", str(exc))
+            raise _TooLarge(str(detail)) from None
+        try:
+            document: DocumentText | None = None
+            files: dict[str, bytes] = {}
+            total = 0
+            for name, value in form.multi_items():
+                if isinstance(value, str):
+                    if name != "document":
+                        raise DocumentError(f"form field {name[:80]!r}: only 'document' may be text; "
+                                            "attachments are file parts named by their path in the document")
+                    document = _text(value.encode("utf-8", "surrogatepass"), "the document part")
+                    continue
+                data = await value.read(max_attachments - total + 1)
+                if name == "document":
+                    document = _text(data, value.filename or "the document part")
+                    continue
+                total += len(data)
+                if total > max_attachments:
+                    raise _TooLarge(f"the attachments together are larger than {max_attachments:,} bytes")
+                if name in files:
+                    raise DocumentError(f"attachment {name[:80]!r} is uploaded twice")
+                files[name] = data
+            if document is None:
+                raise DocumentError("no 'document' part: send the application as the part named 'document'")
+            if len(files) > max_files:
+                raise _TooLarge(f"{len(files)} attachments; at most {max_files} are checked at once")
+            return document, files
+        finally:
+            await form.close()
+
+    def _text(raw: bytes, where: str) -> DocumentText:
+        if len(raw) > max_document:
+            raise _TooLarge(f"the document is larger than {max_document:,} bytes")
+        try:
+            return DocumentText(decode(raw, where))
+        except LoadError as exc:
+            raise DocumentError(exc.problem) from None
+
+    async def run(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await run_in_threadpool(function, *args, **kwargs)
+
+
+    def checked(document: DocumentText, files: dict[str, bytes], today: dt.date | None,
+                reveal: bool) -> Report:
+        # An empty upload still gets its own empty folder: attachment paths resolve there or nowhere.
+        return api.check(document, attachments=files, today=today, rules=ruleset, reveal_personal=reveal)
+
+    # -- endpoints --------------------------------------------------------------------------------
+    @app.get("/v1/health", tags=["service"], summary="Liveness, version and the rule set loaded",
+             responses=RESPONSES)
+    async def health() -> dict[str, Any]:
+        produced = ruleset.produced_by
+        return {"status": "ok", "version": produced.get("icprules"), "rules": len(ruleset.rules),
+                "rules_and_data_sha256": produced.get("rules_and_data_sha256")}
+
+    @app.post("/v1/check", tags=["check"], summary="Check an application and return its report",
+              openapi_extra={"requestBody": application_body()}, responses={**RESPONSES, **document_responses()})
+    async def check(request: Request, today: Today = None, reveal_personal: Reveal = False,
+                    format: Annotated[Literal["json", "sarif"], Query(description="Report format")] = "json",
+                    lang: Lang = "en") -> JSONResponse:
+        document, files = await read_request(request)
+        report = await run(checked, document, files, today, reveal_personal)
+        if format == "sarif":
+            titles = ruleset.data.files.get("sources", {}).get("documents", {})
+            return JSONResponse(formats.sarif(report, ruleset, lang=lang, titles=titles),
+                                media_type="application/sarif+json")
+        return JSONResponse(report.to_dict())
+
+    @app.post("/v1/materials", tags=["check"], summary="The verification path and the checklist of materials",
+              openapi_extra={"requestBody": application_body()}, responses=RESPONSES)
+    async def materials(request: Request, today: Today = None) -> dict[str, Any]:
+        document, files = await read_request(request)
+        report = await run(checked, document, files, today, False)
+        full = report.to_dict()
+        return {"verification": full["verification"], "materials": full["materials"]}
+
+
+    @app.post("/v1/rules/{rule_id}/explain", tags=["rules"], summary="How one rule decided on a document",
+              openapi_extra={"requestBody": application_body()}, responses={**RESPONSES, 404: RESPONSES[422]})
+    async def explain(rule_id: RuleId, request: Request, today: Today = None,
+                      reveal_personal: Reveal = False) -> dict[str, Any]:
+        _known(rule_id)
+        document, files = await read_request(request)
+
+        def run_explain() -> dict[str, Any]:
+            with api.attachments_folder(files, ruleset) as folder:
+                return api.explain(rule_id, document, base_dir=folder, today=today or dt.date.today(),
+                                   rules=ruleset, reveal_personal=reveal_personal).to_dict()
+
+        result: dict[str, Any] = await run(run_explain)
+        return result
+
+    @app.get("/v1/rules", tags=["rules"], summary="The rules loaded", responses=RESPONSES)
+    async def rules_list() -> list[dict[str, Any]]:
+        return [_rule_summary(r) for r in ruleset.rules]
+
+    @app.get("/v1/rules/{rule_id}", tags=["rules"], summary="One rule: its scope, messages, sources and definition",
+             responses={**RESPONSES, 404: RESPONSES[422]})
+    async def rule_detail(rule_id: RuleId) -> dict[str, Any]:
+        _known(rule_id)
+        rule = ruleset.rule(rule_id)
+        return {**_rule_summary(rule), "message": dict(rule.message), "definition": _jsonable(rule.spec)}
+
+    def _known(rule_id: str) -> None:
+        if rule_id not in ruleset.ids:
+            raise HTTPException(404, f"no rule {rule_id[:80]!r} is loaded (see /v1/rules)")
+
+
+    @app.get("/v1/record-number", tags=["record numbers"], summary="Parse a record number as people write it",
+             responses=RESPONSES)
+    async def parse_record_number(number: Number) -> dict[str, Any]:
+        parsed = record_number.parse(number)
+        row = next(p for p in ruleset.data.resolve("provinces.provinces") if str(p["code"]) == parsed.province)
+        return {"canonical": record_number.format(parsed), "kind": parsed.kind, "abbr": parsed.abbr,
+                "province": {"code": parsed.province, "name_zh": row["name_zh"], "name_en": row["name_en"]},
+                "serial": parsed.serial, "entity_number": None if parsed.kind == "police" else parsed.entity_number,
+                "service": parsed.service, "service_type": parsed.service_type, "region": parsed.region}
+
+    @app.get("/v1/footer", tags=["record numbers"], summary="What a site or APP shows once its filing is approved",
+             responses=RESPONSES)
+    async def footer(number: Number,
+                     police: Annotated[str | None, Query(description="The public-security filing number",
+                                                         max_length=200)] = None,
+                     kind: Annotated[Literal["website", "app"], Query()] = "website") -> dict[str, Any]:
+        from ..report import footer as footers
+
+        if kind == "app":
+            return {"kind": "app", **footers.app_notice(number)}
+        return {"kind": "website", "html": footers.website_html(number, police)}
+
+    @app.get("/v1/schema/application", tags=["schemas"], summary="JSON Schema of the v1 application",
+             responses=RESPONSES)
+    async def application_schema() -> JSONResponse:
+        return JSONResponse(input_schema.input_schema(), media_type="application/schema+json")
+
+    @app.get("/v1/schema/report", tags=["schemas"], summary="JSON Schema of the report",
+             responses=RESPONSES)
+    async def report_schema_() -> JSONResponse:
+        return JSONResponse(report_schema.report_schema(), media_type="application/schema+json")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = complete(get_openapi(title=app.title, version=app.version, summary=app.summary,
+                                                      description=app.description, routes=app.routes))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def _rule_summary(rule: Any) -> dict[str, Any]:
+    def scope(values: frozenset[str] | None) -> list[str] | None:
+        return sorted(values) if values is not None else None
+
+    return {"id": rule.id, "pack": rule.pack, "severity": rule.severity, "title": dict(rule.title),
+            "services": scope(rule.services), "operations": scope(rule.operations),
+            "providers": scope(rule.providers), "source": [dict(s) for s in rule.source],
+            "deprecated": rule.deprecated}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _warm(rules: RuleSet) -> None:
+    """One check of each service type, so the first clients do not pay for building plans."""
+    for kind in ("website", "app"):
+        with contextlib.suppress(IcpRulesError):
+            api.check({"version": 1, "services": [{"type": kind}]}, rules=rules)
+
+
+__all__ = ["MEDIA_TYPE", "create_app"]

@@ -1,0 +1,43 @@
+"""Start the service: the settings ``icprules serve`` passes to each worker, and the server itself.
+
+uvicorn starts several workers from an import string, so the rule options travel to them in the
+environment (``ICPRULES_SERVE_*``); each worker loads the rule set once, when it starts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+
+from fastapi import FastAPI
+
+from ..ruleset.loading import load_rules
+from .app import create_app
+
+_RULES = "ICPRULES_SERVE_RULES"
+_DATA = "ICPRULES_SERVE_DATA"
+_NO_BUILTIN = "ICPRULES_SERVE_NO_BUILTIN"
+
+
+def settings(rules: Sequence[str], data: Sequence[str], no_builtin: bool) -> dict[str, str]:
+    """The environment that carries the rule options to the workers."""
+    return {_RULES: json.dumps(list(rules)), _DATA: json.dumps(list(data)), _NO_BUILTIN: "1" if no_builtin else ""}
+
+
+def app_from_environment() -> FastAPI:
+    """The application a worker serves (uvicorn's factory)."""
+    rules = json.loads(os.environ.get(_RULES) or "[]")
+    data = json.loads(os.environ.get(_DATA) or "[]")
+    builtin = not os.environ.get(_NO_BUILTIN)
+    if not rules and not data and builtin:
+        return create_app()
+    return create_app(load_rules(*rules, builtin=builtin, data=data))
+
+
+def serve(*, host: str, port: int, workers: int, rules: Sequence[str], data: Sequence[str], no_builtin: bool) -> None:
+    import uvicorn
+
+    os.environ.update(settings(rules, data, no_builtin))
+    uvicorn.run("icprules.service.main:app_from_environment", factory=True, host=host, port=port,
+                workers=workers, log_level="info", server_header=False)

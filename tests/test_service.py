@@ -1,0 +1,332 @@
+"""The HTTP service (#13.1): the same reports as the library, problem+json errors, bounds from data,
+and no request that can make the server read one of its own files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import icprules
+from icprules import check, load_rules
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient
+
+from icprules.service.app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+TODAY = "2026-11-23"
+YAML = {"content-type": "application/yaml"}
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(icprules.default_rules())) as c:
+        yield c
+
+
+def _attachments(document: Path) -> dict[str, bytes]:
+    """Every file under the document's folder that the document names, by the name it uses."""
+    text = document.read_text(encoding="utf-8")
+    return {f"files/{p.name}": p.read_bytes() for p in sorted((document.parent / "files").iterdir())
+            if f"files/{p.name}" in text}
+
+
+def _as_json(document: Path) -> dict[str, Any]:
+    """The document as a portal sends it: JSON, dates as ISO text."""
+    data: dict[str, Any] = json.loads(json.dumps(yaml.safe_load(document.read_text(encoding="utf-8")), default=str))
+    return data
+
+
+def _problem(response: Any, status: int, kind: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body: dict[str, Any] = response.json()
+    assert body["type"] == f"urn:icprules:problem:{kind}" and body["status"] == status
+    return body
+
+
+# -- the same reports as the library -------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["website-application.yaml", "app-application.yaml", "needs-work.yaml"])
+def test_multipart_check_is_the_library_check(client: TestClient, name: str) -> None:
+    document = EXAMPLES / name
+    files = _attachments(document)
+    assert files, "the example names attachments"
+    response = client.post(f"/v1/check?today={TODAY}",
+                           files={"document": (name, document.read_bytes(), "application/yaml"),
+                                  **{k: (Path(k).name, v) for k, v in files.items()}})
+    assert response.status_code == 200, response.text
+    expected = check(document, today=TODAY).to_dict()
+    assert response.json() == expected
+
+
+def test_json_body_without_attachments_reports_them_missing_and_reads_no_server_file(client: TestClient) -> None:
+    document = EXAMPLES / "website-application.yaml"
+    data = _as_json(document)
+    response = client.post(f"/v1/check?today={TODAY}", json=data)
+    assert response.status_code == 200
+    report = response.json()
+    # The examples folder is next to the server's working directory, yet nothing is read from it.
+    assert not report["ok"]
+    missing = [f for f in report["findings"] if f["rule"] == "attachment.file-readable"]
+    assert len(missing) == 4 and all(f["value"].startswith("files/") for f in missing)
+    assert report == check(data, attachments={}, today=TODAY).to_dict()
+
+
+def test_yaml_body_and_sarif(client: TestClient) -> None:
+    text = (EXAMPLES / "needs-work.yaml").read_bytes()
+    report = client.post(f"/v1/check?today={TODAY}", content=text, headers=YAML).json()
+    assert report["summary"]["error"] > 0 and report["produced_by"]["icprules"] == icprules.__version__
+    sarif = client.post(f"/v1/check?today={TODAY}&format=sarif&lang=zh", content=text, headers=YAML)
+    assert sarif.headers["content-type"].startswith("application/sarif+json")
+    results = sarif.json()["runs"][0]["results"]
+    assert len(results) == len(report["findings"])
+
+
+def test_masked_unless_revealed(client: TestClient) -> None:
+    text = (EXAMPLES / "needs-work.yaml").read_bytes()
+    masked = client.post(f"/v1/check?today={TODAY}", content=text, headers=YAML).json()
+    revealed = client.post(f"/v1/check?today={TODAY}&reveal_personal=true", content=text, headers=YAML).json()
+    document = icprules.DocumentText(text.decode())
+    assert masked == check(document, attachments={}, today=TODAY).to_dict()
+    assert revealed == check(document, attachments={}, today=TODAY, reveal_personal=True).to_dict()
+    assert "****" in json.dumps(masked) and "****" not in json.dumps(revealed)
+
+
+def test_materials_and_explain(client: TestClient) -> None:
+    text = (EXAMPLES / "app-application.yaml").read_bytes()
+    materials = client.post(f"/v1/materials?today={TODAY}", content=text, headers=YAML).json()
+    assert materials["verification"]["result"] == "electronic" and materials["materials"]
+    rule = "eligibility.province-supported"
+    explained = client.post(f"/v1/rules/{rule}/explain?today={TODAY}", content=text, headers=YAML).json()
+    assert explained["rule"] == rule and "condition" in explained
+    _problem(client.post("/v1/rules/no.such-rule/explain", content=text, headers=YAML), 404, "http")
+
+
+# -- errors are problem details, located as the CLI locates them -------------------------------
+
+def test_unreadable_document_is_a_located_problem(client: TestClient) -> None:
+    body = _problem(client.post("/v1/check", content=b"version: 1\nservices: [\n", headers=YAML), 422,
+                    "invalid-document")
+    assert body["problems"][0]["line"] is not None and "YAML" in body["problems"][0]["message"]
+    wrong = _problem(client.post("/v1/check", json={"version": 1, "entity": {"name": ["a list"]}}), 422,
+                     "invalid-document")
+    assert wrong["problems"][0]["path"].startswith("entity.name")
+
+
+def test_a_body_naming_a_server_file_is_text_not_a_path(client: TestClient) -> None:
+    for name in [str(EXAMPLES / "website-application.yaml"), "/etc/passwd", "examples/website-application.yaml"]:
+        body = _problem(client.post("/v1/check", content=name.encode(), headers={"content-type": "text/plain"}),
+                        422, "invalid-document")
+        assert "mapping" in body["detail"]
+
+
+def test_attachment_paths_never_leave_the_request(client: TestClient, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.png"
+    shutil.copy(EXAMPLES / "files" / "app-icon.png", secret)
+    data = _as_json(EXAMPLES / "app-application.yaml")
+    data["services"][0]["attachments"]["app_icon"] = str(secret)
+    report = client.post(f"/v1/check?today={TODAY}", json=data).json()
+    icon = [f for f in report["findings"] if f["path"] == "services[0].attachments.app_icon"]
+    assert icon and icon[0]["severity"] == "error", icon
+    relative = {**data, "services": [{**data["services"][0], "attachments": {"app_icon": "../" * 12 + str(secret)}}]}
+    report = client.post(f"/v1/check?today={TODAY}", json=relative).json()
+    assert [f["severity"] for f in report["findings"] if f["path"] == "services[0].attachments.app_icon"] == ["error"]
+    bad = client.post("/v1/check", files={"document": ("a.yaml", b"version: 1\n"), "../escape.png": ("x", b"x")})
+    _problem(bad, 422, "invalid-document")
+    twice = client.post("/v1/check", files=[("document", ("a.yaml", b"version: 1\n")),
+                                             ("files/a.png", ("a.png", b"1")), ("files/a.png", ("a.png", b"2"))])
+    assert "twice" in _problem(twice, 422, "invalid-document")["detail"]
+    text_part = client.post("/v1/check", files={"other": (None, b"x"), "document": (None, b"version: 1\n")})
+    assert "only 'document'" in _problem(text_part, 422, "invalid-document")["detail"]
+    _problem(client.post("/v1/check", files={"files/a.png": ("a.png", b"x")}), 422, "invalid-document")
+
+
+def test_wrong_media_type_and_parameters(client: TestClient) -> None:
+    _problem(client.post("/v1/check", content=b"<xml/>", headers={"content-type": "application/xml"}), 415,
+             "unsupported-media-type")
+    bad = _problem(client.post("/v1/check?today=yesterday", json={"version": 1}), 422, "invalid-parameter")
+    assert bad["problems"][0]["path"] == "query.today"
+    _problem(client.post("/v1/check?format=pdf", json={"version": 1}), 422, "invalid-parameter")
+    _problem(client.get("/v1/nothing-here"), 404, "http")
+    _problem(client.get("/v1/check"), 405, "http")
+
+
+# -- bounds from data ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """A service whose limits (data/limits.yaml, overridden by name) are tiny."""
+    folder = tmp_path_factory.mktemp("limits")
+    limits = yaml.safe_load((ROOT / "data" / "limits.yaml").read_text(encoding="utf-8"))
+    limits.update(service_max_request_bytes=20_000, service_max_document_bytes=5_000, service_max_parts=4,
+                  attachments_max_files=2, attachments_max_bytes=3_000)
+    (folder / "limits.yaml").write_text(yaml.safe_dump(limits, allow_unicode=True), encoding="utf-8")
+    with TestClient(create_app(load_rules(data=[folder]))) as c:
+        yield c
+
+
+def test_limits_come_from_data(small: TestClient) -> None:
+    doc = ("document", ("a.yaml", (EXAMPLES / "needs-work.yaml").read_bytes()))
+    _problem(small.post("/v1/check", content=b"#" * 30_000, headers=YAML), 413, "too-large")
+    _problem(small.post("/v1/check", content=b"#" * 6_000, headers=YAML), 413, "too-large")
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: bounded while it streams in
+        for _ in range(30):
+            yield b"#" * 1_000
+
+    _problem(small.post("/v1/check", content=chunks(), headers=YAML), 413, "too-large")
+    _problem(small.post("/v1/check", files=[doc, ("files/a", ("a", b"1" * 2_000)), ("files/b", ("b", b"1" * 2_000))]),
+             413, "too-large")
+    _problem(small.post("/v1/check", files=[doc, *[(f"files/{i}", (str(i), b"1")) for i in range(3)]]), 413,
+             "too-large")
+    _problem(small.post("/v1/check", files=[doc, *[(f"files/{i}", (str(i), b"1")) for i in range(6)]]), 413,
+             "too-large")
+    ok = small.post("/v1/check", files=[doc, ("files/a", ("a", b"1"))])
+    assert ok.status_code == 200
+
+
+def test_deep_nesting_is_refused_not_a_crash(client: TestClient) -> None:
+    deep = b"[" * 5_000 + b"]" * 5_000
+    _problem(client.post("/v1/check", content=deep, headers={"content-type": "application/json"}), 422,
+             "invalid-document")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
+                      st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                                   lambda kids: st.lists(kids, max_size=4)
+                                   | st.dictionaries(st.sampled_from(["version", "entity", "services", "people",
+                                                                      "name", "type", "x"]), kids, max_size=4),
+                                   max_leaves=20).map(lambda v: json.dumps(v).encode())),
+       kind=st.sampled_from(["application/json", "application/yaml", "text/plain"]))
+def test_any_body_gets_a_report_or_a_problem_never_a_500(client: TestClient, body: bytes, kind: str) -> None:
+    response = client.post("/v1/check", content=body, headers={"content-type": kind})
+    assert response.status_code in (200, 413, 422), response.text
+    if response.status_code != 200:
+        assert response.headers["content-type"].startswith(PROBLEM)
+
+
+# -- record numbers, footers, rules, schemas -----------------------------------------------------
+
+def test_record_numbers_and_footer(client: TestClient) -> None:
+    parsed = client.get("/v1/record-number", params={"number": "京ICP備 04000001號－1"}).json()
+    assert parsed["canonical"] == "京ICP备04000001号-1" and parsed["province"]["code"] == "BJ"
+    assert parsed["entity_number"] == "京ICP备04000001号" and parsed["service"] == 1
+    police = client.get("/v1/record-number", params={"number": "京公网安备11010502030143号"}).json()
+    assert police["kind"] == "police" and police["region"] == "110105"
+    wrong = _problem(client.get("/v1/record-number", params={"number": "京公网安备31010502030143号"}), 422,
+                     "invalid-record-number")
+    assert wrong["code"] == "record_region_mismatch" and "310105" in wrong["message"]["zh"]
+    footer = client.get("/v1/footer", params={"number": "京ICP备04000001号-1"}).json()
+    assert "https://beian.miit.gov.cn" in footer["html"]
+    app = client.get("/v1/footer", params={"number": "京ICP备04000001号-2A", "kind": "app"}).json()
+    assert app["kind"] == "app" and "京ICP备04000001号-2A" in app["zh"]
+
+
+def test_rules_and_schemas(client: TestClient) -> None:
+    rules = client.get("/v1/rules").json()
+    assert [r["id"] for r in rules] == list(icprules.default_rules().ids)
+    one = client.get("/v1/rules/eligibility.province-supported").json()
+    assert one["message"]["zh"] and one["source"] and "assert" in one["definition"]
+    assert client.get("/v1/schema/application").json() == json.loads(
+        (ROOT / "schema" / "application-v1.schema.json").read_text(encoding="utf-8"))
+    assert client.get("/v1/schema/report").json() == json.loads(
+        (ROOT / "schema" / "report-v1.schema.json").read_text(encoding="utf-8"))
+    health = client.get("/v1/health").json()
+    assert health["status"] == "ok" and health["rules"] == len(rules)
+
+
+def test_openapi_is_committed_and_valid(client: TestClient) -> None:
+    from openapi_spec_validator import validate
+
+    served = client.get("/openapi.json").json()
+    committed = json.loads((ROOT / "schema" / "openapi.json").read_text(encoding="utf-8"))
+    assert served == committed, "regenerate: icprules serve --openapi > schema/openapi.json"
+    validate(committed)
+    body = committed["paths"]["/v1/check"]["post"]["requestBody"]["content"]
+    assert set(body) == {"application/json", "application/yaml", "multipart/form-data"}
+    assert "Application.Person" in committed["components"]["schemas"]
+
+
+# -- a real server -------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def test_a_real_server_answers_concurrent_clients(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    port = _free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "icprules", "serve", "--port", str(port), "--workers", "2"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/v1/health", timeout=2) as r:
+                    assert json.load(r)["status"] == "ok"
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        text = (EXAMPLES / "needs-work.yaml").read_bytes()
+        expected = check(text.decode(), attachments={}, today=TODAY).to_dict()
+
+        def one(_: int) -> dict[str, Any]:
+            request = urllib.request.Request(f"{base}/v1/check?today={TODAY}", data=text, headers=YAML)
+            with urllib.request.urlopen(request, timeout=30) as r:
+                result: dict[str, Any] = json.load(r)
+                return result
+
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(one, range(32)))
+        assert all(r == expected for r in results)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_refuses_a_bad_rule_file_before_starting(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pack: x\nrules: [\n", encoding="utf-8")
+    from icprules.cli import main
+
+    err: list[str] = []
+
+    class Err:
+        def write(self, text: str) -> int:
+            err.append(text)
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+        def isatty(self) -> bool:
+            return False
+
+    assert main(["serve", "--rules", str(bad), "--port", "1"], stderr=Err()) == 2  # type: ignore[arg-type]
+    assert "bad.yaml" in "".join(err)
