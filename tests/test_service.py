@@ -330,3 +330,16 @@ def test_serve_refuses_a_bad_rule_file_before_starting(tmp_path: Path) -> None:
 
     assert main(["serve", "--rules", str(bad), "--port", "1"], stderr=Err()) == 2  # type: ignore[arg-type]
     assert "bad.yaml" in "".join(err)
+
+
+def test_a_lone_surrogate_in_a_document_is_answered(client: TestClient) -> None:
+    data = _as_json(EXAMPLES / "needs-work.yaml")
+    data["entity"]["name"] = "示例\ud800公司"
+    body = json.dumps(data).encode()  # JSON allows the escape; the parsed text then holds a lone surrogate
+    for query in ("", "&format=sarif"):
+        response = client.post(f"/v1/check?today={TODAY}{query}", content=body,
+                               headers={"content-type": "application/json"})
+        assert response.status_code == 200 and "\\ud800" in response.text
+    bad = client.post("/v1/check", content=b'{"format": "icprules/application/v1", "entity": 5, "x\\ud800": 1}',
+                      headers={"content-type": "application/json"})
+    assert bad.status_code == 422

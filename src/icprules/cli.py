@@ -111,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
     sv.add_argument("--workers", type=_positive, default=1,
                     help="worker processes, each with its own copy of the rule set (default: 1)")
+    sv.add_argument("--access-log", action="store_true", help="log every request (off by default)")
     sv.add_argument("--openapi", action="store_true", help="print the service's OpenAPI document and exit")
     rule_options(sv)
 
@@ -149,7 +150,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(create_app(ruleset).openapi(), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
         return 0
     service.serve(host=args.host, port=args.port, workers=args.workers, rules=args.rules, data=args.data,
-                  no_builtin=args.no_builtin)
+                  no_builtin=args.no_builtin, access_log=args.access_log)
     return 0
 
 

@@ -35,9 +35,12 @@ def app_from_environment() -> FastAPI:
     return create_app(load_rules(*rules, builtin=builtin, data=data))
 
 
-def serve(*, host: str, port: int, workers: int, rules: Sequence[str], data: Sequence[str], no_builtin: bool) -> None:
+def serve(*, host: str, port: int, workers: int, rules: Sequence[str], data: Sequence[str], no_builtin: bool,
+          access_log: bool = False) -> None:
     import uvicorn
+
+    from .protocol import NoDelayH11Protocol
 
     os.environ.update(settings(rules, data, no_builtin))
     uvicorn.run("icprules.service.main:app_from_environment", factory=True, host=host, port=port,
-                workers=workers, log_level="info", server_header=False)
+                workers=workers, log_level="info", access_log=access_log, server_header=False, http=NoDelayH11Protocol)

@@ -8,6 +8,7 @@ record number's refusal carries its reason code and a message in Chinese and Eng
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 from fastapi.responses import JSONResponse
@@ -17,6 +18,18 @@ from ..encoding import writable
 from ..errors import Problem
 
 MEDIA_TYPE = "application/problem+json"
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON that can always be sent: a lone surrogate from a document is written as its escape."""
+
+    @staticmethod
+    def dump(content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return writable(text).encode("utf-8")
+
+    def render(self, content: Any) -> bytes:
+        return self.dump(content)
 
 
 class LocatedProblem(BaseModel):
@@ -52,7 +65,7 @@ def problem(status: int, kind: str, title: str, detail: str, *, problems: tuple[
                      for p in problems],
         **extra,
     }
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+    return SafeJSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
 
 
 #: What every endpoint may answer besides its success, for the OpenAPI document.

@@ -1,0 +1,163 @@
+"""The HTTP service under load, against in-process check() on the same documents: rates and ratios.
+
+    python bench/service.py                       # 1,000 requests, 32 clients, 1 worker
+    python bench/service.py --workers 2 --requests 2000
+
+Starts ``icprules serve`` on 127.0.0.1, warms it, then sends every document (JSON, without
+attachments) from 32 concurrent clients, each on its own keep-alive connection. Prints requests
+per second, p50/p99/max latency and the error count beside in-process ``check()`` of the same JSON
+texts (with an empty attachments mapping, as the service does), per worker. The load is bounded in
+count (--requests) and in time (--seconds); any error makes the script exit 1.
+
+Targets (issue 13): p99 under 50 ms for one document without attachments; throughput per worker
+at least 70 % of in-process check().
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import TODAY, clear_memos, machine, make_documents, strip_attachments
+
+import icprules
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def start(port: int, workers: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen([sys.executable, "-m", "icprules", "serve", "--port", str(port),
+                               "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/health", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the service did not start in 60 s")
+
+
+def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> tuple[list[float], int, float]:
+    """Send every body once from ``clients`` threads; the latencies, the errors and the wall time."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    next_index = 0
+    deadline = time.monotonic() + seconds
+
+    def client() -> None:
+        nonlocal next_index, errors
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < deadline:
+            with lock:
+                if next_index >= len(bodies):
+                    break
+                body = bodies[next_index]
+                next_index += 1
+            start_at = time.perf_counter()
+            try:
+                conn.request("POST", f"/v1/check?today={TODAY.isoformat()}", body=body,
+                             headers={"content-type": "application/json"})
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            elapsed = time.perf_counter() - start_at
+            with lock:
+                latencies.append(elapsed)
+                errors += not ok
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - began
+    errors += len(bodies) - len(latencies)  # those the deadline cut off
+    return latencies, errors, wall
+
+
+def in_process(texts: list[str]) -> float:
+    """Checks per second in this process, on one core, values first seen (memos emptied)."""
+    rules = icprules.default_rules()
+    best = float("inf")
+    for _ in range(3):
+        clear_memos()
+        began = time.perf_counter()
+        for text in texts:
+            icprules.check(icprules.DocumentText(text), attachments={}, today=TODAY, rules=rules)
+        best = min(best, time.perf_counter() - began)
+    return len(texts) / best
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--seconds", type=float, default=300, help="stop sending after this long")
+    args = parser.parse_args()
+
+    docs = [strip_attachments(d) for d in make_documents(args.requests, seed=11)]
+    texts = [json.dumps(d, ensure_ascii=False, default=str) for d in docs]
+    bodies = [t.encode("utf-8") for t in texts]
+    warm = [json.dumps(d, ensure_ascii=False, default=str).encode()
+            for d in (strip_attachments(x) for x in make_documents(64, seed=3))]
+
+    print(machine())
+    local = in_process(texts)
+    port = free_port()
+    server = start(port, args.workers)
+    try:
+        load(port, warm, args.clients, 60)  # workers build their plans and fill their caches
+        one_at_a_time, _, _ = load(port, bodies[:200], 1, 60)
+        latencies, errors, wall = load(port, bodies, args.clients, args.seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rate = len(latencies) / wall
+    per_worker = rate / args.workers
+    ms = [x * 1000 for x in latencies]
+    print(f"in-process check():     {local:8.0f} documents/s (one core)")
+    print(f"service, 1 client:      p50 {statistics.median(one_at_a_time) * 1000:6.1f} ms   "
+          f"p99 {percentile(one_at_a_time, 0.99) * 1000:6.1f} ms")
+    print(f"service, {args.clients} clients:     {rate:8.0f} requests/s with {args.workers} worker(s); "
+          f"{len(latencies)} requests, {errors} errors")
+    print(f"  latency               p50 {statistics.median(ms):6.1f} ms   p99 {percentile(ms, 0.99):6.1f} ms   "
+          f"max {max(ms):6.1f} ms   (target: p99 < 50 ms)")
+    print(f"  per worker / in-process  {per_worker / local:6.2f}x   (target: >= 0.70x)")
+    if os.cpu_count() and args.workers >= os.cpu_count():  # type: ignore[operator]
+        print("  note: the clients share the cores with the workers")
+    sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    main()
