@@ -74,7 +74,7 @@ def _env() -> Env:
 
 
 _PARAMS: dict[str, dict[str, Any]] = {
-    "domain_tld_approved": {"approved": frozenset({"cn"})},
+    "domain_tld_approved": {"approved": frozenset({"cn"}), "refused": None},  # as _prepare_tlds gives them
     "no_banned_term": {"terms": ("中国", "china")},
     "related_to": {"other": ("entity", "name"), "min_common": 2, "ignore": ()},
     "unique": {"among": ("services", __import__("icprules.paths").paths.ANY), "key": ("name",), "same": ()},

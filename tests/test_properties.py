@@ -11,12 +11,11 @@ from hypothesis import strategies as st
 import icprules
 from conftest import EXAMPLES, TODAY, base
 from icprules import paths
-from icprules.reading.input_schema import input_schema
 from icprules.report import formats, privacy
 
 RULES = icprules.default_rules()
 RULE_IDS = set(RULES.ids)
-SCHEMA = input_schema(RULES.data)
+SCHEMA = icprules.application_schema(RULES)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False) | st.text(max_size=30),
@@ -32,45 +31,38 @@ def _check(doc: Any) -> icprules.Report | None:
         return None
 
 
-def _schema_node(node: dict[str, Any], key: str | int) -> dict[str, Any] | None:
-    """The sub-schema for a key or index, following $ref, anyOf/oneOf and additionalProperties."""
+def _schema_nodes(node: dict[str, Any], key: str | int) -> list[dict[str, Any]]:
+    """Every sub-schema that describes a key or index: through $ref, anyOf/oneOf, the models a service's
+    type selects (allOf: if/then) and additionalProperties."""
     if "$ref" in node:
         node = SCHEMA["$defs"][node["$ref"].rsplit("/", 1)[1]]
-    for alt in node.get("anyOf", []) + node.get("oneOf", []):
-        found = _schema_node(alt, key)
-        if found is not None:
-            return found
+    out: list[dict[str, Any]] = []
     if isinstance(key, int):
-        return node.get("items") if node.get("type") == "array" else None
-    if key in node.get("properties", {}):
-        return dict(node["properties"][key])
-    extra = node.get("additionalProperties")
-    if isinstance(extra, dict):
-        return extra
-    mapping = node.get("discriminator", {}).get("mapping")
-    if mapping:
-        for ref in mapping.values():
-            found = _schema_node({"$ref": ref}, key)
-            if found is not None:
-                return found
-    return None
+        if node.get("type") == "array" and isinstance(node.get("items"), dict):
+            out.append(node["items"])
+    elif key in node.get("properties", {}):
+        out.append(node["properties"][key])
+    elif isinstance(node.get("additionalProperties"), dict):
+        out.append(node["additionalProperties"])
+    selected = [e["then"] for e in node.get("allOf", []) if "then" in e]
+    for alt in node.get("anyOf", []) + node.get("oneOf", []) + selected:
+        out.extend(_schema_nodes(alt, key))
+    return out
 
 
 def _path_is_known(doc: dict[str, Any], text: str) -> bool:
     """The path exists in the document, or continues from it along the input schema."""
     segs = paths.parse(text)
     value: Any = doc
-    node: dict[str, Any] | None = SCHEMA
+    nodes: list[dict[str, Any]] = [SCHEMA]
     for i, seg in enumerate(segs):
-        if node is not None:
-            node = _schema_node(node, seg)
+        nodes = [n for node in nodes for n in _schema_nodes(node, seg)]
         found = paths.get(value, (seg,))
         if found is paths.MISSING:
             # the rest must be fields the schema knows (a missing field is reported at its own path)
-            rest = segs[i + 1:]
-            while node is not None and rest:
-                node, rest = _schema_node(node, rest[0]), rest[1:]
-            return node is not None
+            for rest in segs[i + 1:]:
+                nodes = [n for node in nodes for n in _schema_nodes(node, rest)]
+            return bool(nodes)
         value = found
     return True
 

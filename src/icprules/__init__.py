@@ -8,7 +8,7 @@ True
 
 from __future__ import annotations
 
-from .api import check, default_rules, explain
+from .api import application_schema, check, default_rules, explain
 from .errors import DocumentError, IcpRulesError, Problem, RuleFileError
 from .reading.document import Document, DocumentText
 from .reading.document import read as read_document
@@ -32,6 +32,7 @@ __all__ = [
     "RuleFileError",
     "RuleSet",
     "__version__",
+    "application_schema",
     "check",
     "default_rules",
     "explain",

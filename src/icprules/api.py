@@ -137,6 +137,14 @@ def _deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date, context: Co
     return out
 
 
+def application_schema(rules: RuleSet | None = None) -> dict[str, Any]:
+    """The JSON Schema of the v1 application for form builders, with ``required`` from ``rules``' own checks."""
+    from .reading.input_schema import input_schema
+
+    ruleset = rules or default_rules()
+    return input_schema(ruleset.data, [r.spec for r in ruleset.rules])
+
+
 def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
             base_dir: str | os.PathLike[str] | None = None, today: dt.date | str | None = None,
             rules: RuleSet | None = None, reveal_personal: bool = False) -> Explanation:

@@ -105,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sc = sub.add_parser("schema", help="print the JSON Schema of the v1 application (or of a report)")
     sc.add_argument("--report", action="store_true", help="the schema of a report instead")
+    rule_options(sc)
 
     sv = sub.add_parser("serve", help="run the HTTP service (needs: pip install 'icprules[serve]')")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -196,7 +197,11 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
             from .reading import input_schema
             from .report import schema as report_schema
 
-            out.write(report_schema.schema_text() if args.report else input_schema.schema_text())
+            if args.report:
+                out.write(report_schema.schema_text())
+            else:
+                ruleset = _load(args)
+                out.write(input_schema.schema_text(ruleset.data, [r.spec for r in ruleset.rules]))
             return 0
         if args.command == "record-number":
             return _explain_number(args.number, args.lang, out)

@@ -24,7 +24,9 @@ def _known_paths(schema: dict[str, Any]) -> frozenset[str]:
             return
         if "$ref" in node:
             node = defs[node["$ref"].rsplit("/", 1)[1]]
-        for alt in node.get("anyOf", []) + node.get("oneOf", []):
+        # Alternatives, and the models a service's type selects (allOf: if type ... then $ref).
+        for alt in node.get("anyOf", []) + node.get("oneOf", []) + [e["then"] for e in node.get("allOf", [])
+                                                                    if isinstance(e.get("then"), dict)]:
             walk(alt, prefix, depth + 1)
         if node.get("type") == "array" and isinstance(node.get("items"), dict):
             walk(node["items"], prefix + "[*]", depth + 1)

@@ -33,7 +33,6 @@ from ..encoding import writable
 from ..errors import DocumentError, IcpRulesError, Problem
 from ..identifiers import record_number
 from ..messages import render
-from ..reading import input_schema
 from ..reading.document import DocumentText
 from ..reading.yamlio import LoadError, decode
 from ..report import formats
@@ -343,7 +342,7 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
     @app.get("/v1/schema/application", tags=["schemas"], summary="JSON Schema of the v1 application",
              responses=RESPONSES)
     async def application_schema() -> JSONResponse:
-        return JSONResponse(input_schema.input_schema(), media_type="application/schema+json")
+        return JSONResponse(api.application_schema(ruleset), media_type="application/schema+json")
 
     @app.get("/v1/schema/report", tags=["schemas"], summary="JSON Schema of the report",
              responses=RESPONSES)
@@ -353,7 +352,8 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = complete(get_openapi(title=app.title, version=app.version, summary=app.summary,
-                                                      description=app.description, routes=app.routes))
+                                                      description=app.description, routes=app.routes),
+                                          api.application_schema(ruleset))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

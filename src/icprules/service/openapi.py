@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..reading.input_schema import input_schema
 from ..report.schema import report_schema
-
-_ROOTS = {"Application": input_schema, "Report": report_schema}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -48,11 +45,10 @@ def document_responses() -> dict[int | str, dict[str, Any]]:
     }}}
 
 
-def complete(document: dict[str, Any]) -> dict[str, Any]:
+def complete(document: dict[str, Any], application: dict[str, Any]) -> dict[str, Any]:
     """Add the application and report schemas to an OpenAPI document FastAPI generated."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
-    for root_name, build in _ROOTS.items():
-        schema = build()
+    for root_name, schema in {"Application": application, "Report": report_schema()}.items():
         defs = schema.pop("$defs", {})
         for key in ("$schema", "$id"):  # an $id would change the base that the refs resolve against
             schema.pop(key, None)
