@@ -343,3 +343,26 @@ def test_a_lone_surrogate_in_a_document_is_answered(client: TestClient) -> None:
     bad = client.post("/v1/check", content=b'{"format": "icprules/application/v1", "entity": 5, "x\\ud800": 1}',
                       headers={"content-type": "application/json"})
     assert bad.status_code == 422
+
+
+def test_convert_reads_as_the_checker_reads_and_writes_yaml_or_json(client: TestClient) -> None:
+    text = (EXAMPLES / "app-application.yaml").read_bytes()
+    as_json = client.post("/v1/convert?to=json", content=text, headers=YAML).json()
+    assert as_json == _as_json(EXAMPLES / "app-application.yaml")
+    back = client.post("/v1/convert?to=yaml", json=as_json)
+    assert back.headers["content-type"].startswith("application/yaml")
+    assert json.loads(json.dumps(yaml.safe_load(back.text), default=str)) == as_json
+    located = _problem(client.post("/v1/convert", content=b"a: 1\na: 2\n", headers=YAML), 422, "invalid-document")
+    assert located["problems"][0]["line"] == 2
+    _problem(client.post("/v1/convert", content=b"[" * 10_000, headers=YAML), 422, "invalid-document")
+
+
+def test_the_page_is_served_with_its_assets_and_a_strict_policy(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "/static/app.js" in page.text
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy and "http" not in policy
+    for asset in ("app.js", "style.css"):
+        body = client.get(f"/static/{asset}")
+        assert body.status_code == 200 and "http://" not in body.text and "https://" not in body.text
+    assert client.get("/static/../app.py").status_code == 404

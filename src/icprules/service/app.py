@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 import anyio
 import anyio.to_thread
+import yaml
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -34,11 +35,12 @@ from ..errors import DocumentError, IcpRulesError, Problem
 from ..identifiers import record_number
 from ..messages import render
 from ..reading.document import DocumentText
-from ..reading.yamlio import LoadError, decode
+from ..reading.yamlio import LoadError, decode, load_text
 from ..report import formats
 from ..report import schema as report_schema
 from ..report.findings import Report
 from ..ruleset.model import RuleSet
+from . import page
 from .openapi import application_body, complete, document_responses
 from .problems import MEDIA_TYPE, RESPONSES, SafeJSONResponse, problem
 
@@ -257,6 +259,23 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
         return writable(f'{head[:-1]},"produced_by":{produced_by}}}').encode("utf-8")
 
     # -- endpoints --------------------------------------------------------------------------------
+    @app.post("/v1/convert", tags=["documents"], summary="An application document as JSON or as YAML",
+              openapi_extra={"requestBody": application_body()}, responses=RESPONSES)
+    async def convert(request: Request, to: Annotated[Literal["json", "yaml"], Query(
+            description="The format to answer in")] = "json") -> Response:
+        """Read a document (YAML or JSON) as the checker reads it, bounded, with located errors, and
+        write it back: the web page opens YAML files and saves YAML with it."""
+        document, _ = await read_request(request)
+        try:
+            data, _positions = load_text(str(document))
+        except LoadError as exc:
+            raise DocumentError(exc.problem) from None
+        plain = _jsonable(data)
+        if to == "yaml":
+            text = yaml.safe_dump(plain, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+            return Response(writable(text).encode("utf-8"), media_type="application/yaml; charset=utf-8")
+        return SafeJSONResponse(plain)
+
     @app.get("/v1/health", tags=["service"], summary="Liveness, version and the rule set loaded",
              responses=RESPONSES)
     async def health() -> dict[str, Any]:
@@ -348,6 +367,8 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
              responses=RESPONSES)
     async def report_schema_() -> JSONResponse:
         return JSONResponse(report_schema.report_schema(), media_type="application/schema+json")
+
+    page.mount(app)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
