@@ -80,6 +80,16 @@ def build(path: Path, recipe: dict[str, Any]) -> None:
     if kind == "bomb":
         path.write_bytes(png_bomb(*recipe.get("pixels", [20000, 20000])))
         return
+    if kind == "apk":  # an APK built with cryptography (tests/apkbuild.py), signed by a certificate named so
+        import apkbuild
+
+        signer = apkbuild.signer(recipe.get("subject", "Example Release"))
+        path.write_bytes(apkbuild.apk(recipe.get("package", "cn.example.ledger"), recipe.get("label", "示例记账"),
+                                      signer_=signer))
+        return
+    if kind == "fixture":  # a real artefact of tests/fixtures (APKs and certificates: see their README)
+        path.write_bytes((Path(__file__).resolve().parent / "fixtures" / recipe["name"]).read_bytes())
+        return
     width, height = recipe.get("size", [760, 1300])
     img = document(width, height, grey=recipe.get("grey", False), margin=recipe.get("margin", 4),
                    background=tuple(recipe.get("background", [255, 255, 255])))

@@ -87,9 +87,18 @@ def test_no_import_cycle() -> None:
 def test_primitives_depend_on_the_registry_and_context_not_on_the_evaluator() -> None:
     allowed = ("icprules.registry", "icprules.context", "icprules.paths", "icprules.identifiers",
                "icprules.timeline", "icprules.primitives", "icprules.data", "icprules.errors", "icprules.resources",
-               "icprules.safeio", "icprules.chars")
+               "icprules.safeio", "icprules.chars", "icprules.evidence")
     for name, deps in GRAPH.items():
         if name.startswith("icprules.primitives"):
+            assert {d for d in deps if not d.startswith(allowed)} == set(), name
+
+
+def test_evidence_reads_artefacts_without_knowing_the_rules() -> None:
+    """The package and certificate reader sits beside the identifiers: no rule, report or engine in it."""
+    allowed = ("icprules.evidence", "icprules.identifiers", "icprules.data", "icprules.errors", "icprules.safeio",
+               "icprules.messages", "icprules.resources", "icprules.validation", "icprules.paths")
+    for name, deps in GRAPH.items():
+        if name.startswith("icprules.evidence"):
             assert {d for d in deps if not d.startswith(allowed)} == set(), name
 
 

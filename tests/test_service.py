@@ -366,3 +366,16 @@ def test_the_page_is_served_with_its_assets_and_a_strict_policy(client: TestClie
         body = client.get(f"/static/{asset}")
         assert body.status_code == 200 and "http://" not in body.text and "https://" not in body.text
     assert client.get("/static/../app.py").status_code == 404
+
+
+def test_app_evidence_over_http(client: TestClient) -> None:
+    apk = (Path(__file__).resolve().parent / "fixtures" / "apps" / "golden-aligned-v2-out.apk").read_bytes()
+    raw = client.post("/v1/app-evidence?name=tiny.apk", content=apk,
+                      headers={"content-type": "application/octet-stream"}).json()
+    assert raw["package"] == "android.appsecurity.cts.tinyapp"
+    assert raw["filing"]["signature_md5"] == "E995A5ED7137307661F854E66901EE9E"
+    form = client.post("/v1/app-evidence", files={"file": ("tiny.apk", apk)}).json()
+    assert form == raw | {"file": "tiny.apk"}
+    bad = _problem(client.post("/v1/app-evidence", content=b"PK\x03\x04 nothing",
+                               headers={"content-type": "application/octet-stream"}), 422, "unreadable-artefact")
+    assert bad["code"].startswith("evidence_") and bad["message"]["zh"]

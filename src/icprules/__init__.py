@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .api import application_schema, check, default_rules, explain
 from .errors import DocumentError, IcpRulesError, Problem, RuleFileError
+from .evidence import Evidence, EvidenceError, app_evidence
 from .reading.document import Document, DocumentText
 from .reading.document import read as read_document
 from .reading.model import Application
@@ -24,6 +25,8 @@ __all__ = [
     "Document",
     "DocumentError",
     "DocumentText",
+    "Evidence",
+    "EvidenceError",
     "Finding",
     "IcpRulesError",
     "Problem",
@@ -32,6 +35,7 @@ __all__ = [
     "RuleFileError",
     "RuleSet",
     "__version__",
+    "app_evidence",
     "application_schema",
     "check",
     "default_rules",

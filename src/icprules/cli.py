@@ -107,6 +107,14 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--report", action="store_true", help="the schema of a report instead")
     rule_options(sc)
 
+    ae = sub.add_parser("app-evidence", help="read an APP's package name, version, name and signing certificates "
+                                             "from the artefact (.apk, .ipa, .hap, .app, .mobileprovision, .cer, "
+                                             ".pem, .p7b)")
+    ae.add_argument("file", help="the package, provisioning profile or certificate")
+    ae.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    ae.add_argument("--lang", type=_lang, default="en", metavar="LANG", help="language: zh or en")
+    ae.add_argument("--today", type=_date, help="the date certificates are judged on (default: today)")
+
     sv = sub.add_parser("serve", help="run the HTTP service (needs: pip install 'icprules[serve]')")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     sv.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
@@ -130,6 +138,21 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is not at least 1")
     return value
+
+
+def _app_evidence(args: argparse.Namespace, out: TextIO) -> int:
+    from .evidence import app_evidence
+    from .evidence.text import render
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise _NotFound(args.file)
+    report = app_evidence(path, today=args.today).to_dict()
+    if args.format == "json":
+        out.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(render(report, args.lang))
+    return 0
 
 
 def _port(text: str) -> int:
@@ -216,6 +239,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
             return 0
         if args.command == "serve":
             return _serve(args, out)
+        if args.command == "app-evidence":
+            return _app_evidence(args, out)
         ruleset = _load(args)
         if args.command == "rules":
             return _list_rules(ruleset, args.lang, out)
@@ -231,7 +256,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
             return 0
         return _check(ruleset, args, out)
     except IcpRulesError as exc:
-        if getattr(args, "format", None) == "json" and not getattr(args, "batch", False):
+        if getattr(args, "format", None) == "json" and not getattr(args, "batch", False) \
+                and args.command != "serve":
             # A portal reading JSON gets JSON, also when the document cannot be read.
             problems = [dataclasses.asdict(p) for p in getattr(exc, "problems", ())] or [{"message": str(exc)}]
             out.write(json.dumps({"ok": False, "error": str(exc), "problems": problems}, ensure_ascii=False,

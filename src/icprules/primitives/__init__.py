@@ -3,4 +3,4 @@
 Importing this package registers them all (see :mod:`icprules.registry`).
 """
 
-from . import app, attachments, contact, fields, identity, language, names, network, records, text  # noqa: F401
+from . import app, attachments, contact, evidence, fields, identity, language, names, network, records, text  # noqa: F401

@@ -116,6 +116,7 @@ class Platform(_Model):
     public_key: Text = Field(None, description="公钥 / signing certificate's RSA modulus, hex")
     signature_md5: Text = Field(None, description="签名MD5 / certificate MD5 (or SHA-1 on iOS)")
     certificate: Text = Field(None, description="signing certificate file (PEM or DER), optional")
+    package_file: Text = Field(None, description="the released package (.apk, .ipa, .hap, .app), optional")
 
 
 class Sdk(_Model):

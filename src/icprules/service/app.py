@@ -276,6 +276,43 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
             return Response(writable(text).encode("utf-8"), media_type="application/yaml; charset=utf-8")
         return SafeJSONResponse(plain)
 
+    @app.post("/v1/app-evidence", tags=["APP evidence"],
+              summary="Read an APP's package name, version, name and signing certificates from the artefact",
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                  "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                      "file": {"type": "string", "format": "binary",
+                               "description": ".apk, .ipa, .hap, .app, .mobileprovision, .cer, .pem or .p7b"}}}}}}},
+              responses=RESPONSES)
+    async def evidence(request: Request, name: Annotated[str | None, Query(
+            description="The file's name (its extension helps tell a profile from a certificate)",
+            max_length=200)] = None) -> Response:
+        from ..evidence import EvidenceError, app_evidence
+
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind == "multipart/form-data":
+            form = await request.form(max_files=1, max_fields=1, max_part_size=max_request)
+            try:
+                upload = form.get("file")
+                if upload is None or isinstance(upload, str):
+                    raise DocumentError("send the artefact as the file part named 'file'")
+                data, name = await upload.read(max_request + 1), name or upload.filename
+            finally:
+                await form.close()
+        else:
+            raw = bytearray()
+            async for chunk in request.stream():
+                raw += chunk
+            data = bytes(raw)
+        try:
+            found = await run(lambda: app_evidence(data, name=name or "upload").to_dict(ruleset.data))
+        except EvidenceError as exc:
+            wording = ruleset.data.files.get("reasons", {}).get("reasons", {}).get("package_unreadable", {})
+            message = {lang: render(text, {"detail": str(exc)}, lang) for lang, text in wording.items()}
+            return problem(422, "unreadable-artefact", "The artefact cannot be read", str(exc), code=exc.code,
+                           message=message or None)
+        return SafeJSONResponse(found)
+
     @app.get("/v1/health", tags=["service"], summary="Liveness, version and the rule set loaded",
              responses=RESPONSES)
     async def health() -> dict[str, Any]:
