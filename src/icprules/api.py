@@ -39,7 +39,7 @@ def default_rules() -> RuleSet:
 def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
           base_dir: str | os.PathLike[str] | None = None, today: dt.date | str | None = None,
           rules: RuleSet | None = None, reveal_personal: bool = False,
-          attachments: Mapping[str, bytes | BinaryIO] | None = None) -> Report:
+          attachments: Mapping[str, bytes | BinaryIO] | None = None, as_of: dt.date | str | None = None) -> Report:
     """Check an application and return its report.
 
     ``document`` is a path to a YAML/JSON file, YAML/JSON text, a mapping or a model.
@@ -47,7 +47,8 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     (``files/licence.jpg``) to bytes or binary file objects. They are checked exactly as files on
     disk are (through a private temporary folder, removed afterwards); ``base_dir`` is then unused.
     ``today`` is the date the check is made on (default: the system date); rules never
-    read the clock themselves. ID numbers, phones and e-mail addresses are masked in the
+    read the clock themselves. ``as_of`` is the day whose rules apply (default: ``today``): a rule,
+    a province's requirement or a material in force between dates is checked only on its days. ID numbers, phones and e-mail addresses are masked in the
     report (``110105********002X``) unless ``reveal_personal`` is true. Raises
     :class:`~icprules.errors.DocumentError` when the document cannot be read as an
     application; every problem with a *value* is a finding.
@@ -55,14 +56,15 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     ruleset = rules or default_rules()
     if attachments is not None:
         with attachments_folder(attachments, ruleset) as folder:
-            return check(document, base_dir=folder, today=today, rules=ruleset, reveal_personal=reveal_personal)
+            return check(document, base_dir=folder, today=today, rules=ruleset, reveal_personal=reveal_personal,
+                         as_of=as_of)
     doc = read_masked(document, base_dir=base_dir, store=ruleset.data, reveal_personal=reveal_personal)
     day = _as_date(today)
-    context = document_context(ruleset, doc.data)
+    context = document_context(ruleset, doc.data, _as_date(as_of) if as_of is not None else day)
     env = new_env(ruleset, doc, day)  # one context for every part: facts and check answers are worked out once
     findings = evaluate(ruleset, doc, today=day, env=env, context=context)
-    operation, provider, _ = context
-    report = Report(tuple(findings), operation=operation, provider=provider, today=day,
+    operation, provider, _, _, in_force = context
+    report = Report(tuple(findings), operation=operation, provider=provider, today=day, as_of=in_force,
                     normalized=normalized(ruleset, doc), verification=decide(ruleset, env, "verification"),
                     materials=tuple(checklist(ruleset, env, context)),
                     deadlines=tuple(_deadlines(ruleset, doc.data, day, context)), produced_by=ruleset.produced_by)
@@ -123,7 +125,7 @@ def _empty_folder(pid: int) -> Path:
 
 def _deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date, context: Context) -> list[dict[str, Any]]:
     """The deadlines of data/timeline.yaml from the day its clock starts, with their provider details."""
-    operation, provider, types = context
+    operation, provider, types, _, _ = context
     table = ruleset.data.files.get("timeline", {})
     entries = table.get("deadlines", [])
     start = as_date(data.get(table.get("starts", {}).get("field", ""))) or day
@@ -147,10 +149,12 @@ def application_schema(rules: RuleSet | None = None) -> dict[str, Any]:
 
 def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
             base_dir: str | os.PathLike[str] | None = None, today: dt.date | str | None = None,
-            rules: RuleSet | None = None, reveal_personal: bool = False) -> Explanation:
+            rules: RuleSet | None = None, reveal_personal: bool = False,
+            as_of: dt.date | str | None = None) -> Explanation:
     """How one rule decided on a document: the values it read and each step's outcome."""
-    return _explain(rule_id, document, rules=rules or default_rules(), today=_as_date(today), base_dir=base_dir,
-                    reveal_personal=reveal_personal)
+    day = _as_date(today)
+    return _explain(rule_id, document, rules=rules or default_rules(), today=day, base_dir=base_dir,
+                    reveal_personal=reveal_personal, as_of=_as_date(as_of) if as_of is not None else day)
 
 
 def _as_date(value: dt.date | str | None) -> dt.date:

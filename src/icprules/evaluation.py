@@ -24,7 +24,9 @@ from .reading.document import Document
 from .report.findings import Finding
 from .ruleset.model import Decision, Fact, Material, Option, Rule, RuleSet
 
-Context = tuple[str | None, str | None, frozenset[str]]
+#: What selects the rules that apply: operation, provider, service types, the entity's province
+#: (ISO 3166-2:CN code, None when unknown) and the day whose rules are in force (None: every rule).
+Context = tuple[str | None, str | None, frozenset[str], str | None, dt.date | None]
 #: Pattern expansions of one document, by pattern (and by (patterns, service types) once filtered).
 Expansions = dict[Any, list[tuple[paths.Segments, Any]]]
 
@@ -32,8 +34,8 @@ Expansions = dict[Any, list[tuple[paths.Segments, Any]]]
 # --------------------------------------------------------------------------- which rules apply
 
 
-def document_context(ruleset: RuleSet, data: dict[str, Any]) -> Context:
-    """The operation, provider and service types that select which rules apply."""
+def document_context(ruleset: RuleSet, data: dict[str, Any], as_of: dt.date | None = None) -> Context:
+    """The operation, provider, service types, province and day that select which rules apply."""
     selectors = ruleset.data.files.get("selectors", {}).get("rules", {})
     operation = _selected(ruleset, data, selectors.get("operations", {}))
     provider = _selected(ruleset, data, selectors.get("providers", {}))
@@ -42,7 +44,17 @@ def document_context(ruleset: RuleSet, data: dict[str, Any]) -> Context:
     at = (services.get("list", "services"), services.get("key", "type"),
           tuple((t["key"], t["equals"], t["type"]) for t in services.get("as_type", [])))
     types = frozenset(t for s in listed if (t := service_type(s, at))) if isinstance(listed, list) else frozenset()
-    return operation, provider, types
+    return operation, provider, types, _province(ruleset, data, selectors.get("provinces", {})), as_of
+
+
+def _province(ruleset: RuleSet, data: dict[str, Any], selector: Mapping[str, Any]) -> str | None:
+    """The document's province as the selector's fact works it out (a code from a code or a name)."""
+    name = selector.get("fact")
+    if not name or name not in ruleset.facts:
+        return None
+    env = Env(data, today=dt.date.today(), facts={name: fact_functions(ruleset)[name]})
+    value = env.fact(name)
+    return value if isinstance(value, str) else None
 
 
 def service_type(service: Any, at: tuple[str, str, tuple[tuple[str, Any, str], ...]]) -> str | None:
@@ -72,10 +84,15 @@ def _selected(ruleset: RuleSet, data: dict[str, Any], selector: Mapping[str, Any
     return value if isinstance(value, str) else None
 
 
-def applies(rule: Rule, operation: str | None, provider: str | None, types: frozenset[str]) -> bool:
+def applies(rule: Rule, operation: str | None, provider: str | None, types: frozenset[str],
+            province: str | None = None, as_of: dt.date | None = None) -> bool:
     if rule.operations is not None and operation not in rule.operations:
         return False
     if rule.providers is not None and provider not in rule.providers:
+        return False
+    if rule.provinces is not None and province not in rule.provinces:
+        return False
+    if not rule.in_force(as_of):
         return False
     # A rule that looks at each service filters services itself (see items()).
     return not (rule.services is not None and not rule.per_service and not (rule.services & types))

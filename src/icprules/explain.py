@@ -91,19 +91,20 @@ def _short(value: Any) -> str:
 
 def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
             rules: RuleSet, today: dt.date, base_dir: str | os.PathLike[str] | None = None,
-            reveal_personal: bool = True) -> Explanation:
-    """Evaluate one rule with tracing. Raises KeyError for an unknown rule id."""
-    rule = rules.rule(rule_id)
+            reveal_personal: bool = True, as_of: dt.date | None = None) -> Explanation:
+    """Evaluate one rule with tracing (its version in force ``as_of``). Raises KeyError for an unknown rule id."""
+    rule = rules.rule(rule_id, as_of)
     doc = read_masked(document, base_dir=base_dir, store=rules.data, reveal_personal=reveal_personal)
-    operation, provider, types = document_context(rules, doc.data)
+    operation, provider, types, province, day = document_context(rules, doc.data, as_of or today)
     condition = (f"when {rule.when.describe()}; " if rule.when else "") + f"assert {rule.assert_.describe()}"
-    if not applies(rule, operation, provider, types):
+    if not applies(rule, operation, provider, types, province, day):
         def scope(values: frozenset[str] | None) -> str:
             return str(sorted(values)) if values else "any"
 
-        why = (f"operation {operation!r}, provider {provider!r}, services {sorted(types)}; the rule applies to "
-               f"operations {scope(rule.operations)}, providers {scope(rule.providers)}, "
-               f"services {scope(rule.services)}")
+        why = (f"operation {operation!r}, provider {provider!r}, services {sorted(types)}, province {province!r}, "
+               f"as of {day}; the rule applies to operations {scope(rule.operations)}, providers "
+               f"{scope(rule.providers)}, services {scope(rule.services)}, provinces {scope(rule.provinces)}, "
+               f"from {rule.effective_from or 'any day'} until {rule.effective_until or 'now'}")
         return Explanation(rule.id, rule.severity, rule.title, condition, False, why, [])
     traced = trace_rule(rules, rule, doc, today=today)
     if not reveal_personal:

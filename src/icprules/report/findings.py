@@ -56,6 +56,8 @@ class Report:
     operation: str | None = None
     provider: str | None = None
     today: dt.date | None = None
+    #: The day whose rules were applied (rules, province requirements and materials in force then).
+    as_of: dt.date | None = None
     #: Canonical forms (E.164 phones, A-label domains, hex fingerprints...) by field path,
     #: for the values whose canonical form differs from what was written.
     normalized: Mapping[str, Any] = field(default_factory=dict)
@@ -94,6 +96,7 @@ class Report:
             "operation": self.operation,
             "provider": self.provider,
             "today": self.today.isoformat() if self.today else None,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
             "summary": self.summary(),
             "findings": [f.to_dict() for f in self.findings],
             "verification": _jsonable(self.verification),

@@ -31,6 +31,8 @@ def report_schema() -> dict[str, Any]:
             "operation": {"type": ["string", "null"]},
             "provider": {"type": ["string", "null"]},
             "today": {"type": ["string", "null"], "format": "date"},
+            "as_of": {"type": ["string", "null"], "format": "date",
+                      "description": "the day whose rules were applied"},
             "summary": {"type": "object", "required": ["error", "warning", "info"],
                         "additionalProperties": False,
                         "properties": {k: {"type": "integer", "minimum": 0} for k in ("error", "warning", "info")}},

@@ -98,7 +98,8 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
     for rp in raw:
         spec = rp.spec
         name = spec["pack"]
-        packs[name] = Pack(name, spec.get("title", {}), spec.get("description", {}), rp.origin)
+        packs[name] = Pack(name, spec.get("title", {}), spec.get("description", {}), rp.origin,
+                           spec.get("layer", "provider"))
         for fname, fspec in (spec.get("facts") or {}).items():
             fact_specs[fname] = (fspec, rp, fname)
         for k, nspec in enumerate(spec.get("normalize") or []):
@@ -109,15 +110,20 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
             material_specs[mspec["id"]] = (mspec, rp, k, name)
         seen: set[str] = set()
         for i, rule in enumerate(spec.get("rules") or []):
-            if rule["id"] in seen:  # a later pack may replace a rule; one pack may not say it twice
+            # One id may have several versions, each in force for its own period (effective.from):
+            # a later pack replaces the version that starts on the same day; one pack may not say it twice.
+            key = _version_key(rule, spec)
+            if key in seen:
                 raise RuleFileError(rp.positions.problem(f"rule id {rule['id']!r} is used twice in this pack",
                                                          ("rules", i, "id")))
-            seen.add(rule["id"])
-            merged[rule["id"]] = (rule, rp, i, name)
+            seen.add(key)
+            merged[key] = (rule, rp, i, name)
         for j, rid in enumerate(spec.get("disable") or []):
-            if rid not in merged:
+            versions = [k for k in merged if k.split("@", 1)[0] == rid]
+            if not versions:
                 raise RuleFileError(rp.positions.problem(f"cannot disable unknown rule {rid!r}", ("disable", j)))
-            del merged[rid]
+            for k in versions:
+                del merged[k]
 
     sources = store.files.get("sources", {}).get("documents", {})
     clash = set(fact_specs) & set(decision_specs)
@@ -170,14 +176,17 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
     for rid, (rspec, rp, index, pack_name) in merged.items():
         where = ("rules", index)
         try:
-            rules.append(_compile_rule(rspec, pack_name, compiler, sources, where, rp.origin))
+            rules.append(_compile_rule(_with_pack_defaults(rspec, rp.spec), pack_name, compiler, sources, where,
+                                       rp.origin))
         except CompileError as exc:
-            raise RuleFileError(rp.positions.problem(f"rule {rid}: {exc.message}", exc.path)) from None
+            raise RuleFileError(rp.positions.problem(f"rule {rid.split('@')[0]}: {exc.message}", exc.path)) from None
+    _check_versions(rules, merged)
     materials: list[Material] = []
     for mid, (mspec, rp, k, pack_name) in material_specs.items():
         where = ("materials", k)
         try:
-            material = _compile_material(mspec, pack_name, compiler, sources, where, rp.origin)
+            material = _compile_material(_with_pack_defaults(mspec, rp.spec), pack_name, compiler, sources, where,
+                                         rp.origin)
         except CompileError as exc:
             raise RuleFileError(rp.positions.problem(f"material {mid}: {exc.message}", exc.path)) from None
         materials.append(material)
@@ -251,9 +260,12 @@ def _compile_material(spec: Mapping[str, Any], pack: str, compiler: Parser, sour
         rule_spec["each"] = each
     if conditions:
         rule_spec["when"] = conditions[0] if len(conditions) == 1 else {"all": conditions}
-    applies = {k: spec[k] for k in ("services", "operations", "providers") if k in spec}
+    applies = {k: spec[k] for k in ("services", "operations", "providers", "provinces") if k in spec}
     if applies:
         rule_spec["applies_to"] = applies
+    for key in ("effective", "authority", "layer"):
+        if key in spec:
+            rule_spec[key] = spec[key]
     if "params" in spec:
         rule_spec["params"] = spec["params"]
     rule = _compile_rule(rule_spec, pack, compiler, sources, where, origin)
@@ -300,14 +312,70 @@ def _compile_rule(spec: Mapping[str, Any], pack: str, compiler: Parser, sources:
     deprecated = spec.get("deprecated")
     if isinstance(deprecated, Mapping) and isinstance(deprecated.get("on"), dt.date):
         deprecated = {**deprecated, "on": deprecated["on"].isoformat()}
+    effective = spec.get("effective") or {}
+    start, end = _day(effective.get("from"), (*where, "effective", "from")), \
+        _day(effective.get("until"), (*where, "effective", "until"))
+    if start and end and end <= start:
+        raise CompileError(f"effective.until ({end}) is not after effective.from ({start})", (*where, "effective"))
+    authority = spec.get("authority", "provider")
+    if authority == "observed" and spec["severity"] == "error":
+        raise CompileError("a rule of observed practice (authority: observed) is never an error: make it a warning "
+                           "or info, or cite the authority that requires it", (*where, "severity"))
     return Rule(
         id=spec["id"], pack=pack, severity=spec["severity"], title=dict(spec.get("title") or {}),
         message=dict(spec["message"]), source=citations, assert_=assert_,
         when=when, each=tuple(each), path=path_segs, params=params, services=opt("services"),
         operations=opt("operations"), providers=opt("providers"), deprecated=deprecated,
+        provinces=opt("provinces"), effective_from=start, effective_until=end,
+        superseded_by=spec.get("superseded_by"), authority=authority, layer=spec.get("layer", "provider"),
         services_at=_services_at(compiler.data),
         spec=dict(spec), origin=origin,
     )
+
+
+def _day(value: Any, where: tuple[str | int, ...]) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise CompileError(f"{value!r} is not a date (YYYY-MM-DD)", where) from None
+
+
+def _version_key(rule: Mapping[str, Any], pack: Mapping[str, Any]) -> str:
+    start = (rule.get("effective") or pack.get("effective") or {}).get("from")
+    return f"{rule['id']}@{start}" if start else str(rule["id"])
+
+
+def _with_pack_defaults(spec: Mapping[str, Any], pack: Mapping[str, Any]) -> dict[str, Any]:
+    """A rule or material with its pack's layer, and the pack's authority and dates unless it has its own."""
+    out = dict(spec)
+    out["layer"] = pack.get("layer", "provider")
+    for key in ("authority", "effective"):
+        if key not in out and key in pack:
+            out[key] = pack[key]
+    return out
+
+
+def _check_versions(rules: list[Rule], merged: Mapping[str, tuple[dict[str, Any], Any, int, str]]) -> None:
+    """The versions of one rule id are in force one after the other, never two on the same day."""
+    by_id: dict[str, list[Rule]] = {}
+    for rule in rules:
+        by_id.setdefault(rule.id, []).append(rule)
+    for rid, versions in by_id.items():
+        ordered = sorted(versions, key=lambda r: r.effective_from or dt.date.min)
+        for earlier, later in zip(ordered, ordered[1:], strict=False):
+            if earlier.effective_until is None or later.effective_from is None or \
+                    earlier.effective_until > later.effective_from:
+                _, rp, index, _ = merged[later.version]
+                raise RuleFileError(rp.positions.problem(
+                    f"rule {rid}: two versions are in force at once (the one from "
+                    f"{earlier.effective_from or 'the start'} has no effective.until before "
+                    f"{later.effective_from or 'the start'})", ("rules", index, "effective")))
 
 
 def _services_at(data: DataStore) -> tuple[str, str, tuple[tuple[str, Any, str], ...]]:
@@ -327,6 +395,9 @@ def _check_scope(applies: Mapping[str, Any], data: DataStore, where: Where) -> N
         if not ref or not isinstance(values, list):
             continue
         known = data.resolve(ref)
+        if isinstance(known, list):  # rows: the selector names the key of each (provinces by code)
+            column = selectors[key].get("key", "code")
+            known = {str(row.get(column)) for row in known if isinstance(row, Mapping)}
         for i, value in enumerate(values):
             if value not in known:
                 raise CompileError(f"applies_to.{key}: unknown value {value!r} (known, from data {ref}: "

@@ -8,6 +8,7 @@ read from files is :mod:`icprules.loading`; how it is applied to a document is
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,16 @@ class Rule:
     operations: frozenset[str] | None = None
     providers: frozenset[str] | None = None
     deprecated: dict[str, Any] | None = None
+    #: The provinces (ISO 3166-2:CN codes) whose entities the rule is for; None: every province.
+    provinces: frozenset[str] | None = None
+    #: In force from (inclusive) and until (exclusive); None: no limit on that side.
+    effective_from: dt.date | None = None
+    effective_until: dt.date | None = None
+    superseded_by: str | None = None
+    #: Who requires it (national, communications_administration, provider, platform, observed).
+    authority: str = "provider"
+    #: The pack's layer (national, province, provider, platform).
+    layer: str = "provider"
     spec: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     origin: str | None = None
     #: The list of services, the key of their type and the values that make a service count as
@@ -48,6 +59,18 @@ class Rule:
     patterns: tuple[paths.Segments, ...] = field(init=False, default=(), compare=False, repr=False)
     #: What identifies the items this rule looks at (rules with the same key share one list per document).
     items_key: Any = field(init=False, default=None, compare=False, repr=False)
+
+    def in_force(self, day: dt.date | None) -> bool:
+        """Whether the rule is in force on ``day`` (any day when None)."""
+        if day is None:
+            return True
+        return (self.effective_from is None or self.effective_from <= day) and \
+            (self.effective_until is None or day < self.effective_until)
+
+    @property
+    def version(self) -> str:
+        """The rule's id, with the day this version starts when it is one of several."""
+        return f"{self.id}@{self.effective_from.isoformat()}" if self.effective_from else self.id
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "patterns", tuple(segs for segs, _, _ in self.each))
@@ -63,6 +86,7 @@ class Pack:
     title: dict[str, str]
     description: dict[str, str]
     origin: str
+    layer: str = "provider"
 
 
 @dataclass(frozen=True)
@@ -145,14 +169,19 @@ class RuleSet:
         # Closures do not pickle; a worker process rebuilds its plans on first use.
         return {**self.__dict__, "applicable": {}}
 
-    def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise KeyError(rule_id)
+    def rule(self, rule_id: str, as_of: dt.date | None = None) -> Rule:
+        """The rule with this id: its version in force ``as_of`` when there are several (else the latest)."""
+        versions = [r for r in self.rules if r.id == rule_id]
+        if not versions:
+            raise KeyError(rule_id)
+        return next((r for r in versions if r.in_force(as_of)), versions[-1]) if as_of else versions[-1]
+
+    def in_force(self, as_of: dt.date | None) -> tuple[Rule, ...]:
+        """The rules in force on a day (every rule when None)."""
+        return tuple(r for r in self.rules if r.in_force(as_of))
 
     @property
     def ids(self) -> tuple[str, ...]:
-        return tuple(r.id for r in self.rules)
+        return tuple(dict.fromkeys(r.id for r in self.rules))
 
 

@@ -106,6 +106,12 @@ def _citation() -> dict[str, Any]:
     }
 
 
+#: What a pack's rules are, from the most general layer to the most particular.
+LAYERS = ("national", "province", "provider", "platform")
+#: Who requires a rule. A rule of observed practice is never an error (a load error says so).
+AUTHORITIES = ("national", "communications_administration", "provider", "platform", "observed")
+
+
 @lru_cache(maxsize=1)
 def rule_file_schema() -> dict[str, Any]:
     rule: dict[str, Any] = {
@@ -119,7 +125,7 @@ def rule_file_schema() -> dict[str, Any]:
             "applies_to": {
                 "type": "object", "additionalProperties": False,
                 "properties": {k: {"type": "array", "items": {"type": "string"}, "minItems": 1}
-                               for k in ("services", "operations", "providers")},
+                               for k in ("services", "operations", "providers", "provinces")},
             },
             "each": {"anyOf": [{"$ref": "#/$defs/path"},
                                {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/path"}}]},
@@ -133,6 +139,9 @@ def rule_file_schema() -> dict[str, Any]:
             "deprecated": {"type": "object", "required": ["on"], "additionalProperties": False,
                            "properties": {"on": {}, "successor": {"type": "string"},
                                           "reason": {"type": "string"}}},
+            "effective": {"$ref": "#/$defs/effective"},
+            "superseded_by": {"type": "string", "pattern": RULE_ID_PATTERN},
+            "authority": {"$ref": "#/$defs/authority"},
         },
     }
     fact = {
@@ -171,8 +180,19 @@ def rule_file_schema() -> dict[str, Any]:
                 "properties": {"each": {"$ref": "#/$defs/path"}, "transform": {"$ref": "#/$defs/transforms"}},
             }},
             "disable": {"type": "array", "items": {"type": "string", "pattern": RULE_ID_PATTERN}},
+            "layer": {"enum": list(LAYERS),
+                      "description": "what the pack's rules are: national law, a province's, a provider's, a platform's"},
+            "authority": {"$ref": "#/$defs/authority"},
+            "effective": {"$ref": "#/$defs/effective"},
         },
         "$defs": {
+            "authority": {"enum": list(AUTHORITIES),
+                          "description": "who requires it: national law, a Communications Administration, the "
+                                         "provider, the platform, or observed practice (never an error)"},
+            "effective": {"type": "object", "minProperties": 1, "additionalProperties": False,
+                          "description": "in force from this day (inclusive) until that day (exclusive)",
+                          "properties": {"from": {"description": "a date, YYYY-MM-DD"},
+                                         "until": {"description": "a date, YYYY-MM-DD"}}},
             "bilingual": _BILINGUAL,
             "path": {"type": "string"},
             "data_ref": {"type": "object", "required": ["data"], "additionalProperties": False,
@@ -217,6 +237,9 @@ def rule_file_schema() -> dict[str, Any]:
                     "services": {"type": "array", "items": {"type": "string"}, "minItems": 1},
                     "operations": {"type": "array", "items": {"type": "string"}, "minItems": 1},
                     "providers": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                    "provinces": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                    "effective": {"$ref": "#/$defs/effective"},
+                    "authority": {"$ref": "#/$defs/authority"},
                     "each": rule["properties"]["each"],
                     "when": {"$ref": "#/$defs/condition"},
                     "via_verification": {"$ref": "#/$defs/condition"},
