@@ -10,6 +10,7 @@ checks, citation documents) and compile the conditions.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
@@ -122,8 +123,8 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
             versions = [k for k in merged if k.split("@", 1)[0] == rid]
             if not versions:
                 raise RuleFileError(rp.positions.problem(f"cannot disable unknown rule {rid!r}", ("disable", j)))
-            for k in versions:
-                del merged[k]
+            for version in versions:
+                del merged[version]
 
     sources = store.files.get("sources", {}).get("documents", {})
     clash = set(fact_specs) & set(decision_specs)
@@ -368,7 +369,7 @@ def _check_versions(rules: list[Rule], merged: Mapping[str, tuple[dict[str, Any]
         by_id.setdefault(rule.id, []).append(rule)
     for rid, versions in by_id.items():
         ordered = sorted(versions, key=lambda r: r.effective_from or dt.date.min)
-        for earlier, later in zip(ordered, ordered[1:], strict=False):
+        for earlier, later in itertools.pairwise(ordered):
             if earlier.effective_until is None or later.effective_from is None or \
                     earlier.effective_until > later.effective_from:
                 _, rp, index, _ = merged[later.version]

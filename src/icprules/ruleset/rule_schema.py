@@ -181,7 +181,8 @@ def rule_file_schema() -> dict[str, Any]:
             }},
             "disable": {"type": "array", "items": {"type": "string", "pattern": RULE_ID_PATTERN}},
             "layer": {"enum": list(LAYERS),
-                      "description": "what the pack's rules are: national law, a province's, a provider's, a platform's"},
+                      "description": "what the pack's rules are: national law, a province's, a provider's or "
+                                     "a platform's"},
             "authority": {"$ref": "#/$defs/authority"},
             "effective": {"$ref": "#/$defs/effective"},
         },
