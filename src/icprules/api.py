@@ -49,7 +49,8 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     ``today`` is the date the check is made on (default: the system date); rules never
     read the clock themselves. ``as_of`` is the day whose rules apply (default: ``today``): a rule,
     a province's requirement or a material in force between dates is checked only on its days.
-    ID numbers, phones and e-mail addresses are masked in the report (``110105********002X``) unless ``reveal_personal`` is true. Raises
+    ID numbers, phones and e-mail addresses are masked in the report (``110105********002X``)
+    unless ``reveal_personal`` is true. Raises
     :class:`~icprules.errors.DocumentError` when the document cannot be read as an
     application; every problem with a *value* is a finding.
     """

@@ -10,8 +10,8 @@ checks, citation documents) and compile the conditions.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import hashlib
+import itertools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
