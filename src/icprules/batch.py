@@ -45,6 +45,8 @@ class Job:
     reveal: bool
     #: Set when the source is no regular file (a FIFO, a device): reported, never opened.
     refused: str | None = None
+    #: The day whose rules apply (None: the check date).
+    as_of: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ def _one(job: Job) -> Result:
         if job.refused:
             raise DocumentError(job.refused)
         document = _json_line(job.document) if job.base_dir is not None else job.document
-        report = check(document, base_dir=job.base_dir, today=job.today, rules=_RULES, reveal_personal=job.reveal)
+        report = check(document, base_dir=job.base_dir, today=job.today, rules=_RULES, reveal_personal=job.reveal,
+                       as_of=job.as_of)
         return _result(job.label, report.ok, {"report": report.to_dict()})
     except IcpRulesError as exc:
         return _result(job.label, False, {"error": str(exc)})
@@ -112,12 +115,14 @@ def _json_line(text: str) -> Any:
 
 
 def run(target: Path, rules: RuleSet, *, today: dt.date, reveal_personal: bool, out: Stream, err: Stream,
+        as_of: dt.date | None = None,
         jobs: int | None = None) -> tuple[int, int]:
     """Check every document; returns (documents, documents not ok)."""
     if jobs is not None and jobs < 1:
         raise ValueError("jobs must be at least 1")
     jobs = jobs or os.cpu_count() or 1
-    work = [Job(label, doc, base, today, reveal_personal, refused) for label, doc, base, refused in sources(target)]
+    work = [Job(label, doc, base, today, reveal_personal, refused, as_of)
+            for label, doc, base, refused in sources(target)]
     total, bad = len(work), 0
     show = err.isatty()
     results = iter(map(_inline(rules), work)) if jobs == 1 or total < 8 else _pooled(work, rules, jobs)

@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--lang", type=_lang, default="en", metavar="LANG",
                         help="language of messages: zh or en (or a locale such as zh_CN)")
         sp.add_argument("--today", type=_date, help="the date to check on (default: today)")
+        sp.add_argument("--as-of", type=_date, dest="as_of",
+                        help="apply the rules in force on this date (default: the check date)")
         sp.add_argument("--base-dir", metavar="DIR",
                         help="folder that attachment paths are relative to (default: the document's folder; "
                              "needed with '-')")
@@ -82,7 +84,15 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("rules", help="list the loaded rules")
     r.add_argument("--lang", type=_lang, default="en", metavar="LANG", help="language of the titles: zh or en")
+    r.add_argument("--as-of", type=_date, dest="as_of", help="only the rules in force on this date")
     rule_options(r)
+
+    dr = sub.add_parser("diff-rules", help="what changed in the rules between two dates (added, removed, changed)")
+    dr.add_argument("start", type=_date, metavar="FROM", help="the earlier date, YYYY-MM-DD")
+    dr.add_argument("end", type=_date, metavar="TO", help="the later date, YYYY-MM-DD")
+    dr.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    dr.add_argument("--lang", type=_lang, default="en", metavar="LANG", help="language of the titles: zh or en")
+    rule_options(dr)
 
     e = sub.add_parser("explain", help="show how one rule decided on a document")
     e.add_argument("rule", help="the rule id, e.g. eligibility.province-supported")
@@ -243,7 +253,14 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
             return _app_evidence(args, out)
         ruleset = _load(args)
         if args.command == "rules":
-            return _list_rules(ruleset, args.lang, out)
+            return _list_rules(ruleset, args.lang, out, args.as_of)
+        if args.command == "diff-rules":
+            from .ruleset import history
+
+            result = history.diff(ruleset, args.start, args.end)
+            out.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n" if args.format == "json"
+                      else history.text(result, args.lang))
+            return 0
         if args.command == "materials":
             return _materials(ruleset, args, out)
         if args.command == "explain":
@@ -283,7 +300,7 @@ def _report(ruleset: RuleSet, args: argparse.Namespace) -> Report:
         if not source.is_file():
             raise _NotFound(args.file)
     return check(source, today=args.today, rules=ruleset, reveal_personal=args.show_personal,
-                 base_dir=args.base_dir)
+                 base_dir=args.base_dir, as_of=args.as_of)
 
 
 def _version() -> str:
@@ -323,7 +340,7 @@ def _explain(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
     if not Path(args.file).is_file():
         raise _NotFound(args.file)
     result = explain(args.rule, Path(args.file), rules=ruleset, today=args.today or dt.date.today(),
-                     reveal_personal=args.show_personal)
+                     reveal_personal=args.show_personal, as_of=args.as_of)
     if args.format == "json":
         out.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -357,7 +374,8 @@ def _check(ruleset: RuleSet, args: argparse.Namespace, out: TextIO) -> int:
         from . import batch
 
         _, bad = batch.run(target, ruleset, today=args.today or dt.date.today(),
-                           reveal_personal=args.show_personal, out=out, err=_Writable(sys.stderr), jobs=args.jobs)
+                           reveal_personal=args.show_personal, out=out, err=_Writable(sys.stderr), jobs=args.jobs,
+                           as_of=args.as_of)
         return 1 if bad else 0
     report = _report(ruleset, args)
     titles = ruleset.data.files.get("sources", {}).get("documents", {})
@@ -400,9 +418,10 @@ def _explain_number(text: str, lang: str, out: TextIO) -> int:
     return 0
 
 
-def _list_rules(ruleset: RuleSet, lang: str, out: TextIO) -> int:
-    width = max((len(r.id) for r in ruleset.rules), default=10)
-    for rule in ruleset.rules:
+def _list_rules(ruleset: RuleSet, lang: str, out: TextIO, as_of: dt.date | None = None) -> int:
+    rules = ruleset.in_force(as_of)
+    width = max((len(r.id) for r in rules), default=10)
+    for rule in rules:
         title = rule.title.get(lang) or rule.message.get(lang, "")
         out.write(f"{rule.id:<{width}}  {rule.severity:<7}  {title}\n")
     return 0

@@ -159,8 +159,18 @@ class Plan:
 def plans(ruleset: RuleSet, context: Context) -> tuple[Plan, ...]:
     """The plans of the rules that apply in this context, built once per context and process."""
     selected: tuple[Plan, ...] = _per_context(ruleset, ("rules", *context), lambda: tuple(
-        Plan(r) for r in ruleset.rules if applies(r, *context)))
+        Plan(r) for r in ruleset.rules if applies(r, *context) and by_profile(ruleset, r, context[1])))
     return selected
+
+
+def by_profile(ruleset: RuleSet, rule: Rule, provider: str | None) -> bool:
+    """Whether the provider's profile takes rules of this authority (data/providers.yaml ``authorities``).
+
+    A profile of national and provincial rules only takes no provider rule; a platform profile adds its own.
+    """
+    row = ruleset.data.files.get("providers", {}).get("providers", {}).get(provider or "")
+    authorities = row.get("authorities") if isinstance(row, dict) else None
+    return authorities is None or rule.authority in authorities or rule.authority == "observed"
 
 
 def _per_context(ruleset: RuleSet, context: tuple[Any, ...], build: Callable[[], Any]) -> Any:
@@ -366,7 +376,8 @@ def checklist(ruleset: RuleSet, env: Env, context: Context | None = None) -> lis
     root = env.root
     context = context or document_context(ruleset, root)
     selected: tuple[MaterialPlan, ...] = _per_context(ruleset, ("materials", *context), lambda: tuple(
-        MaterialPlan(m) for m in ruleset.materials if applies(m.rule, *context)))
+        MaterialPlan(m) for m in ruleset.materials if applies(m.rule, *context)
+        and by_profile(ruleset, m.rule, context[1])))
     out: list[dict[str, Any]] = []
     for mplan in selected:
         material, rule = mplan.material, mplan.plan.rule

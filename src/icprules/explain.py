@@ -15,7 +15,7 @@ from typing import Any
 
 from .context import TraceStep
 from .data import ui
-from .evaluation import ItemTrace, applies, document_context, trace_rule
+from .evaluation import ItemTrace, applies, by_profile, document_context, trace_rule
 from .messages import show
 from .paths import MISSING
 from .reading.model import Application
@@ -97,7 +97,7 @@ def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] |
     doc = read_masked(document, base_dir=base_dir, store=rules.data, reveal_personal=reveal_personal)
     operation, provider, types, province, day = document_context(rules, doc.data, as_of or today)
     condition = (f"when {rule.when.describe()}; " if rule.when else "") + f"assert {rule.assert_.describe()}"
-    if not applies(rule, operation, provider, types, province, day):
+    if not applies(rule, operation, provider, types, province, day) or not by_profile(rules, rule, provider):
         def scope(values: frozenset[str] | None) -> str:
             return str(sorted(values)) if values else "any"
 
