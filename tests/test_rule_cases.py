@@ -47,6 +47,8 @@ def build(case: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("case", CASES, ids=[c["_id"] for c in CASES])
 def test_case(case: dict[str, Any], tmp_path: Path) -> None:
     kwargs: dict[str, Any] = {"today": case["today"]} if "today" in case else {}
+    if "as_of" in case:  # the day whose rules apply (dated rules: a case before and after the date)
+        kwargs["as_of"] = case["as_of"]
     if "files" in case:  # the example's files, plus files built for this case
         shutil.copytree(EXAMPLES / "files", tmp_path / "files")
         for name, recipe in case["files"].items():

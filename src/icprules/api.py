@@ -140,12 +140,13 @@ def _deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date, context: Co
     return out
 
 
-def application_schema(rules: RuleSet | None = None) -> dict[str, Any]:
-    """The JSON Schema of the v1 application for form builders, with ``required`` from ``rules``' own checks."""
+def application_schema(rules: RuleSet | None = None, as_of: dt.date | str | None = None) -> dict[str, Any]:
+    """The JSON Schema of the v1 application for form builders, with ``required`` from ``rules``' own checks
+    (those in force ``as_of``, default today; a province's requirements are left to the check)."""
     from .reading.input_schema import input_schema
 
     ruleset = rules or default_rules()
-    return input_schema(ruleset.data, [r.spec for r in ruleset.rules])
+    return input_schema(ruleset.data, [r.spec for r in ruleset.in_force(_as_date(as_of))])
 
 
 def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,

@@ -107,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("number", help="the ICP record number, e.g. 京ICP备04000001号-1")
     f.add_argument("--police", help="the public-security filing number, e.g. 京公网安备11010502030143号")
     f.add_argument("--app", action="store_true", help="the APP's settings/about text instead of HTML")
+    f.add_argument("--as-of", type=_date, dest="as_of", help="the link in use on this date (default: today)")
 
     d = sub.add_parser("docs", help="write the rule reference as Markdown")
     d.add_argument("--lang", type=_lang, default="en", metavar="LANG", help="language of the reference: zh or en")
@@ -115,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sc = sub.add_parser("schema", help="print the JSON Schema of the v1 application (or of a report)")
     sc.add_argument("--report", action="store_true", help="the schema of a report instead")
+    sc.add_argument("--as-of", type=_date, dest="as_of", help="require what the rules in force on this date require")
     rule_options(sc)
 
     ae = sub.add_parser("app-evidence", help="read an APP's package name, version, name and signing certificates "
@@ -234,7 +236,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
                 out.write(report_schema.schema_text())
             else:
                 ruleset = _load(args)
-                out.write(input_schema.schema_text(ruleset.data, [r.spec for r in ruleset.rules]))
+                in_force = ruleset.in_force(args.as_of or dt.date.today())
+                out.write(input_schema.schema_text(ruleset.data, [r.spec for r in in_force]))
             return 0
         if args.command == "record-number":
             return _explain_number(args.number, args.lang, out)
@@ -242,10 +245,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
             from .report import footer
 
             if args.app:
-                notice = footer.app_notice(args.number)
+                notice = footer.app_notice(args.number, args.as_of)
                 out.write(f"{notice['zh']}\n{notice['en']}\n{notice['link']}\n")
             else:
-                out.write(footer.website_html(args.number, args.police))
+                out.write(footer.website_html(args.number, args.police, args.as_of))
             return 0
         if args.command == "serve":
             return _serve(args, out)

@@ -148,6 +148,40 @@ def _phone_national(value: Any, _params: Any) -> Any:
     return national_phone(value) or MISSING
 
 
+@transform("phone_region", doc={"zh": "手机号码段的归属省份（phonenumbers 自带的号段归属地数据，如“河北省”）",
+                                "en": "the province a Chinese mobile number's prefix belongs to (phonenumbers' own "
+                                      "geocoding data, such as 河北省)"})
+def _phone_region(value: Any, _params: Any) -> Any:
+    from ..paths import MISSING
+
+    if not isinstance(value, str):
+        return MISSING
+    return phone_region(value) or MISSING
+
+
+@lru_cache(maxsize=4096)
+def phone_region(value: str) -> str | None:
+    """The province of a mobile number's prefix in Chinese (``河北省``), from phonenumbers' geocoder.
+
+    The geocoder names the city too (``河北省石家庄市``); the province is the part a province's full
+    name (data/provinces.yaml) starts it. A ported number keeps its old prefix: a hint, not proof.
+    """
+    try:
+        number = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    from phonenumbers import geocoder
+
+    from ..data import builtin
+
+    described = geocoder.description_for_number(number, "zh")
+    for row in builtin().resolve("provinces.provinces"):
+        for name in (row["name_zh"], row["name_zh_short"]):
+            if described.startswith(name):
+                return str(row["name_zh"])
+    return described or None
+
+
 @check("email", doc={"zh": "电子邮箱地址语法正确（不联网查询）", "en": "e-mail address syntax (no network look-up)"})
 def _email(value: Any, _params: Any, _env: Env) -> Any:
     if not isinstance(value, str) or len(value) > 320:

@@ -302,8 +302,8 @@ def _require(schema: dict[str, Any], rules: Iterable[Mapping[str, Any]], data: D
         bases = rule.get("each")
         services = scope.get("services")
         if (rule.get("severity") != "error" or required is None or when is None or scope.get("providers")
-                or (bases is None and services)):
-            continue  # not a plain presence test, or scoped by what a schema cannot see
+                or scope.get("provinces") or (bases is None and services)):
+            continue  # not a plain presence test, or scoped by what a schema cannot see (a province)
         services_if = {"properties": {"type": {"enum": list(services)}}, "required": ["type"]} if services else None
         at_base = {"allOf": [{"if": when, "then": required}]} if when else required
         group = by_operations.setdefault(

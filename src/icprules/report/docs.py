@@ -45,10 +45,15 @@ def _rule(rule: Rule, lang: str, titles: Mapping[str, Any]) -> list[str]:
         f"### `{rule.id}` — {rule.title.get(lang, '')}",
         "",
         f"- {t['severity']}: **{t[rule.severity]}**",
+        f"- {t['layer']}: {t['layer_' + rule.layer]}; {t['authority']}: {t['authority_' + rule.authority]}; "
+        f"{t['effective']}: {_dates(rule, t)}",
         f"- {t['applies']}: {t['services']} {_scope(rule.services, t)}; {t['operations']} "
-        f"{_scope(rule.operations, t)}; {t['providers']} {_scope(rule.providers, t)}",
+        f"{_scope(rule.operations, t)}; {t['providers']} {_scope(rule.providers, t)}"
+        + (f"; {t['provinces']} {_scope(rule.provinces, t)}" if rule.provinces else ""),
         f"- {t['each']}: {each}",
     ]
+    if rule.superseded_by:
+        lines.append(f"- {t['superseded_by']}: `{rule.superseded_by}`")
     if rule.when is not None:
         lines.append(f"- {t['when']}: `{rule.when.describe()}`")
     lines.append(f"- {t['check']}: `{rule.assert_.describe()}`")
@@ -60,6 +65,39 @@ def _rule(rule: Rule, lang: str, titles: Mapping[str, Any]) -> list[str]:
     lines.extend(f"- {t['source']}: {cite(s, titles, lang)}" for s in rule.source)
     lines.append("")
     return lines
+
+
+def _dates(rule: Rule, t: Mapping[str, str]) -> str:
+    if not rule.effective_from and not rule.effective_until:
+        return t["always"]
+    parts = []
+    if rule.effective_from:
+        parts.append(f"{t['since']} {rule.effective_from.isoformat()}")
+    if rule.effective_until:
+        parts.append(f"{t['until']} {rule.effective_until.isoformat()}")
+    return " ".join(parts)
+
+
+def _province_pages(rules: RuleSet, lang: str, titles: Mapping[str, Any]) -> dict[str, str]:
+    """One page per province: its own rules and materials (the province layer), with dates and sources."""
+    t = ui("reference", lang)
+    out: dict[str, str] = {}
+    index = [f"# {t['province_pages']}", ""]
+    for row in rules.data.resolve("provinces.provinces"):
+        code = str(row["code"])
+        name = row["name_zh"] if lang == "zh" else row["name_en"]
+        own = [r for r in rules.rules if r.provinces and code in r.provinces]
+        index.append(f"- [{name}]({code}.md) — `{code}`, {len(own)} {t['rules']}")
+        lines = [f"# {name} (`{code}`, {row['abbr']})", ""]
+        if not own:
+            lines += [t["province_none"], ""]
+        else:
+            lines += [f"## {t['province_rules']}", ""]
+            for rule in own:
+                lines += _rule(rule, lang, titles)
+        out[f"provinces/{code}.md"] = "\n".join(lines).rstrip() + "\n"
+    out["provinces/index.md"] = "\n".join(index) + "\n"
+    return out
 
 
 def pages(rules: RuleSet, lang: str) -> dict[str, str]:
@@ -77,6 +115,7 @@ def pages(rules: RuleSet, lang: str) -> dict[str, str]:
         count = len(by_pack.get(pack.name, []))
         title = pack.title.get(lang, pack.name)
         index.append(f"- [{title}](packs/{pack.name}.md) — `{pack.name}`, {count} {t['rules']}")
+    index += ["", f"- [{t['province_pages']}](provinces/index.md)"]
     index += ["", f"## {t['data']}", "", f"- [{t['materials']}](materials.md)"]
     index += [f"- [{_pick(data.meta(name).get('title', name), lang)}](data/{name}.md) — `data/{name}.yaml`"
               for name in sorted(data.files)]
@@ -105,6 +144,7 @@ def pages(rules: RuleSet, lang: str) -> dict[str, str]:
         out[f"packs/{pack.name}.md"] = "\n".join(lines).rstrip() + "\n"
 
     out.update(_data_pages(rules, lang))
+    out.update(_province_pages(rules, lang, titles))
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import Any
 
@@ -14,14 +15,26 @@ def _display() -> dict[str, Any]:
     return display
 
 
-def website_html(record: str, police: str | None = None) -> str:
-    """The HTML for the bottom of every page: the record number linked to MIIT, and the
-    public-security number linked to its portal when given. Raises RecordNumberError."""
+def miit_link(as_of: dt.date | None = None) -> str:
+    """The MIIT link a footer carries on a day (data/display.yaml: the link and its history)."""
+    display = _display()
+    if as_of is not None:
+        for entry in sorted(display.get("miit_link_history") or [], key=lambda e: str(e["until"])):
+            until = entry["until"]
+            until = until if isinstance(until, dt.date) else dt.date.fromisoformat(str(until))
+            if as_of < until:
+                return str(entry["link"])
+    return str(display["miit_link"])
+
+
+def website_html(record: str, police: str | None = None, as_of: dt.date | None = None) -> str:
+    """The HTML for the bottom of every page: the record number linked to MIIT (the link of ``as_of``,
+    default today), and the public-security number linked to its portal when given. Raises RecordNumberError."""
     display = _display()
     number = rn.parse(record)
     if number.kind == "police":
         raise rn.InvalidComponent("give the ICP record number first, the public-security number with --police")
-    parts = [f'<a href="{html.escape(display["miit_link"])}" target="_blank" rel="noopener noreferrer">'
+    parts = [f'<a href="{html.escape(miit_link(as_of))}" target="_blank" rel="noopener noreferrer">'
              f"{html.escape(rn.format(number))}</a>"]
     if police is not None:
         pnum = rn.parse(police)
@@ -33,11 +46,11 @@ def website_html(record: str, police: str | None = None) -> str:
     return '<div class="beian">\n  ' + "\n  ".join(parts) + "\n</div>\n"
 
 
-def app_notice(record: str) -> dict[str, Any]:
+def app_notice(record: str, as_of: dt.date | None = None) -> dict[str, Any]:
     """The text and link an APP shows in its settings or about page."""
     display = _display()
     number = rn.parse(record)
     label = display["app_label"]
     text = rn.format(number)
-    return {"zh": f"{label['zh']}：{text}", "en": f"{label['en']}: {text}", "link": display["miit_link"],
+    return {"zh": f"{label['zh']}：{text}", "en": f"{label['en']}: {text}", "link": miit_link(as_of),
             "record_number": text}

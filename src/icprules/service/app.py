@@ -365,7 +365,7 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
              responses={**RESPONSES, 404: RESPONSES[422]})
     async def rule_detail(rule_id: RuleId) -> dict[str, Any]:
         _known(rule_id)
-        rule = ruleset.rule(rule_id)
+        rule = ruleset.rule(rule_id, dt.date.today())
         return {**_rule_summary(rule), "message": dict(rule.message), "definition": _jsonable(rule.spec)}
 
     def _known(rule_id: str) -> None:
@@ -424,7 +424,11 @@ def _rule_summary(rule: Any) -> dict[str, Any]:
 
     return {"id": rule.id, "pack": rule.pack, "severity": rule.severity, "title": dict(rule.title),
             "services": scope(rule.services), "operations": scope(rule.operations),
-            "providers": scope(rule.providers), "source": [dict(s) for s in rule.source],
+            "providers": scope(rule.providers), "provinces": scope(rule.provinces),
+            "layer": rule.layer, "authority": rule.authority,
+            "effective": {"from": rule.effective_from.isoformat() if rule.effective_from else None,
+                          "until": rule.effective_until.isoformat() if rule.effective_until else None},
+            "superseded_by": rule.superseded_by, "source": [dict(s) for s in rule.source],
             "deprecated": rule.deprecated}
 
 
