@@ -58,14 +58,36 @@ BROKEN_IPS = ["10.0.0.1", "52.83.10.300", "192.168.1.1"]
 LANGS = ["zh-Hans", "en", "zh_hant", "de", "xx"]
 
 
+def _divisions() -> list[str]:
+    """Every county-level division code in python-stdnum's own table (cn/loc.dat): the whole country,
+    current and former codes alike, as real ID numbers carry them."""
+    import stdnum
+
+    out = []
+    province = ""
+    lines = (Path(stdnum.__file__).parent / "cn" / "loc.dat").read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        code = line.split()[0]
+        if not line.startswith(" "):
+            province = code
+        elif len(code) == 4 and not code.endswith("00"):
+            out.append(province + code)
+    return out
+
+
+DIVISIONS = _divisions()
+
+
 def _id_number(rnd: random.Random) -> str:
-    body = f"{rnd.choice(['110105', '310115', '440305', '500101'])}{rnd.randint(1950, 2005)}" \
+    body = f"{rnd.choice(DIVISIONS)}{rnd.randint(1950, 2005)}" \
            f"{rnd.randint(1, 12):02}{rnd.randint(1, 28):02}{rnd.randint(0, 999):03}"
     return body + str(stdnum_ric.calc_check_digit(body + "0"))
 
 
 def _uscc(rnd: random.Random) -> str:
-    body = "91" + f"{rnd.choice(['110105', '310115', '440305'])}" + "".join(
+    body = "91" + rnd.choice(DIVISIONS) + "".join(
         rnd.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
     code = body + uscc.calc_check_digit(body)
     return code if rnd.random() > 0.1 else code[:-1] + "0"

