@@ -202,3 +202,17 @@ def test_the_checklist_follows_the_day(as_of: str) -> None:
     doc["entity"]["province"] = "GD"
     ids = {m["id"] for m in run(doc, as_of=as_of).materials}
     assert ("gd_commitment_letter" in ids) == (as_of == "2021-06-21")
+
+
+def test_dated_data_entries_follow_the_day() -> None:
+    doc = base("website")
+    doc["services"][0]["domains"] = ["example.tech"]
+    before, after = run(doc, as_of="2025-12-31"), run(doc, as_of="2026-01-01")
+    assert "service.domain-tld-approved" not in _rules(before) and "service.domain-tld-unlisted" in _rules(before)
+    assert "service.domain-tld-approved" in _rules(after)
+    assert RULES.data.on(dt.date(2025, 1, 1)).resolve("approved_tlds.not_approved").get("tech") is None
+    assert "tech" in RULES.data.resolve("approved_tlds.not_approved")  # the data as loaded is untouched
+    _, text = _cli("diff-rules", "2025-06-01", "2026-06-01")
+    assert "data     approved_tlds.not_approved.tech: None ->" in text
+    _, raw = _cli("diff-rules", "2025-06-01", "2026-06-01", "--format", "json")
+    assert json.loads(raw)["data"][0]["path"] == "approved_tlds.not_approved.tech"

@@ -22,7 +22,7 @@ from .primitives.identity import as_date
 from .reading.model import Application
 from .report.findings import Report
 from .report.privacy import Masker, mask_report, read_masked
-from .ruleset.loading import load_rules
+from .ruleset.loading import load_rules, on_day
 from .ruleset.model import RuleSet
 
 _DEFAULT: RuleSet | None = None
@@ -61,10 +61,12 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
                          as_of=as_of)
     doc = read_masked(document, base_dir=base_dir, store=ruleset.data, reveal_personal=reveal_personal)
     day = _as_date(today)
-    context = document_context(ruleset, doc.data, _as_date(as_of) if as_of is not None else day)
+    in_force = _as_date(as_of) if as_of is not None else day
+    ruleset = on_day(ruleset, in_force)  # the data entries in force that day (most days: the same)
+    context = document_context(ruleset, doc.data, in_force)
     env = new_env(ruleset, doc, day)  # one context for every part: facts and check answers are worked out once
     findings = evaluate(ruleset, doc, today=day, env=env, context=context)
-    operation, provider, _, _, in_force = context
+    operation, provider, _, _, _ = context
     report = Report(tuple(findings), operation=operation, provider=provider, today=day, as_of=in_force,
                     normalized=normalized(ruleset, doc), verification=decide(ruleset, env, "verification"),
                     materials=tuple(checklist(ruleset, env, context)),

@@ -9,6 +9,7 @@ Later data folders override earlier ones file by file, so a portal can replace
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -32,6 +33,41 @@ def ui(section: str, lang: str) -> dict[str, str]:
     """Interface wording (data/ui.yaml) for one section and language, English as fallback."""
     table: dict[str, dict[str, str]] = builtin().resolve(f"ui.{section}")
     return table.get(lang) or table["en"]
+
+
+def _window(effective: Any) -> tuple[dt.date | None, dt.date | None] | None:
+    if not isinstance(effective, Mapping):
+        return None
+
+    def day(value: Any) -> dt.date | None:
+        if value is None or isinstance(value, dt.date):
+            return value
+        return dt.date.fromisoformat(str(value))
+
+    return day(effective.get("from")), day(effective.get("until"))
+
+
+def _covers(window: tuple[dt.date | None, dt.date | None], day: dt.date) -> bool:
+    start, end = window
+    return (start is None or start <= day) and (end is None or day < end)
+
+
+def _in_force(value: Any, day: dt.date) -> Any:
+    if isinstance(value, Mapping):
+        out = {}
+        for key, sub in value.items():
+            window = _window(sub.get("effective")) if isinstance(sub, Mapping) else None
+            if window is None or _covers(window, day):
+                out[key] = _in_force(sub, day)
+        return out
+    if isinstance(value, list):
+        kept = []
+        for sub in value:
+            window = _window(sub.get("effective")) if isinstance(sub, Mapping) else None
+            if window is None or _covers(window, day):
+                kept.append(_in_force(sub, day))
+        return kept
+    return value
 
 
 class DataStore:
@@ -89,6 +125,34 @@ class DataStore:
                 raise KeyError(f"data {'.'.join(parts[:i])!r} has no key {part!r} (keys: {known})")
             value = value[part]
         return value
+
+    def dated_entries(self) -> list[tuple[dt.date | None, dt.date | None]]:
+        """The ``effective: {from, until}`` of every dated entry of the data, in a stable order."""
+        found: list[tuple[dt.date | None, dt.date | None]] = []
+
+        def walk(value: Any) -> None:
+            if isinstance(value, Mapping):
+                window = _window(value.get("effective"))
+                if window is not None:
+                    found.append(window)
+                for key, sub in value.items():
+                    if key != "effective":
+                        walk(sub)
+            elif isinstance(value, list):
+                for sub in value:
+                    walk(sub)
+
+        for name in sorted(self.files):
+            walk({k: v for k, v in self.files[name].items() if k != "meta"})
+        return found
+
+    def on(self, day: dt.date) -> DataStore:
+        """The data in force on ``day``: entries (in lists, or values in mappings) whose
+        ``effective: {from, until}`` excludes the day are left out."""
+        view = DataStore()
+        view.origins = dict(self.origins)
+        view.files = {name: _in_force(value, day) for name, value in self.files.items()}
+        return view
 
     def meta(self, name: str) -> dict[str, Any]:
         meta: dict[str, Any] = self.files[name]["meta"]

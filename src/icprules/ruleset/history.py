@@ -25,11 +25,16 @@ def diff(ruleset: RuleSet, start: dt.date, end: dt.date) -> dict[str, Any]:
             continue
         changes = [{"path": path, "from": a, "to": b} for path, a, b in _changes(old.spec, new.spec)]
         changed.append({"rule": rid, "from_version": old.version, "to_version": new.version, "changes": changes})
+    old_data, new_data = ruleset.data.on(start), ruleset.data.on(end)
+    data = [{"path": f"{name}.{path}", "from": a, "to": b}
+            for name in sorted(ruleset.data.files)
+            for path, a, b in _changes(old_data.files[name], new_data.files[name]) if not path.startswith("meta")]
     return {
         "from": start.isoformat(), "to": end.isoformat(),
         "added": [_summary(after[rid]) for rid in sorted(set(after) - set(before))],
         "removed": [_summary(before[rid]) for rid in sorted(set(before) - set(after))],
         "changed": changed,
+        "data": data,
     }
 
 
@@ -73,6 +78,8 @@ def text(result: dict[str, Any], lang: str = "en") -> str:
         lines.append(f"  changed  {rule['rule']}  ({rule['from_version']} -> {rule['to_version']})")
         for change in rule["changes"]:
             lines.append(f"             {change['path']}: {change['from']!r} -> {change['to']!r}")
+    for change in result.get("data", []):
+        lines.append(f"  data     {change['path']}: {change['from']!r} -> {change['to']!r}")
     if len(lines) == 1:
         lines.append("  no change")
     return "\n".join(lines) + "\n"

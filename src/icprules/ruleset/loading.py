@@ -206,7 +206,28 @@ def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:
     defined_in.update({name: spec[1].spec["pack"] for name, spec in decision_specs.items()})
     return RuleSet(tuple(rules), facts, {k: v[0] for k, v in fact_specs.items()}, tuple(packs.values()), store,
                    tuple(normalizers), {k: v for k, v in facts.items() if isinstance(v, Decision)},
-                   tuple(materials), defined_in, produced_by=_provenance(raw, store))
+                   tuple(materials), defined_in, produced_by=_provenance(raw, store), raw_packs=tuple(raw))
+
+
+def on_day(ruleset: RuleSet, day: dt.date) -> RuleSet:
+    """The rule set whose data is the data in force on ``day`` (itself when no data entry is dated).
+
+    Rules read their data when they are compiled, so a day whose dated entries differ gets its own
+    compiled rule set, built once and kept (there are as many as periods between the dates).
+    """
+    windows = ruleset.data.dated_entries()
+    if not windows or not ruleset.raw_packs:
+        return ruleset
+    key = tuple((start is None or start <= day) and (end is None or day < end) for start, end in windows)
+    if all(key):
+        return ruleset  # every dated entry is in force: the data as loaded
+    found = ruleset.by_day.get(key)
+    if found is None:
+        found = _compile(list(ruleset.raw_packs), ruleset.data.on(day))
+        found.produced_by = ruleset.produced_by
+        if len(ruleset.by_day) < 64:
+            ruleset.by_day[key] = found
+    return found
 
 
 def _provenance(raw: list[_RawPack], store: DataStore) -> dict[str, Any]:

@@ -164,10 +164,14 @@ class RuleSet:
     applicable: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict, repr=False)
     #: The version, and the digests and dates of the packs and data files loaded (reports carry it).
     produced_by: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: The packs as read, to compile the rule set of another day when data entries are dated.
+    raw_packs: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+    #: Rule sets compiled for the data of a day, by which dated data entries are in force.
+    by_day: dict[tuple[bool, ...], RuleSet] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         # Closures do not pickle; a worker process rebuilds its plans on first use.
-        return {**self.__dict__, "applicable": {}}
+        return {**self.__dict__, "applicable": {}, "by_day": {}}
 
     def rule(self, rule_id: str, as_of: dt.date | None = None) -> Rule:
         """The rule with this id: its version in force ``as_of`` when there are several (else the latest)."""
