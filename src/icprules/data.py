@@ -75,6 +75,8 @@ class DataStore:
 
     def __init__(self) -> None:
         self.files: dict[str, dict[str, Any]] = {}
+        self._dated: list[tuple[dt.date | None, dt.date | None]] | None = None
+        self._dated_files: dict[str, dict[str, Any]] | None = None
         #: Where each file came from and the SHA-256 of its bytes (what a report says produced it).
         self.origins: dict[str, tuple[str, str]] = {}
 
@@ -111,6 +113,7 @@ class DataStore:
                             kind="data", name=path.name)
         self.files[name] = value
         self.origins[name] = ("shipped" if trusted else file, hashlib.sha256(raw).hexdigest())
+        self._dated = None
 
     def resolve(self, ref: str) -> Any:
         """Value of ``file.key.key``; raises ``KeyError`` with what is missing."""
@@ -127,7 +130,11 @@ class DataStore:
         return value
 
     def dated_entries(self) -> list[tuple[dt.date | None, dt.date | None]]:
-        """The ``effective: {from, until}`` of every dated entry of the data, in a stable order."""
+        """The ``effective: {from, until}`` of every dated entry of the data, in a stable order
+        (worked out once: every check asks)."""
+        cached: list[tuple[dt.date | None, dt.date | None]] | None = getattr(self, "_dated", None)
+        if cached is not None and getattr(self, "_dated_files", None) is self.files:
+            return cached
         found: list[tuple[dt.date | None, dt.date | None]] = []
 
         def walk(value: Any) -> None:
@@ -144,6 +151,7 @@ class DataStore:
 
         for name in sorted(self.files):
             walk({k: v for k, v in self.files[name].items() if k != "meta"})
+        self._dated, self._dated_files = found, self.files
         return found
 
     def on(self, day: dt.date) -> DataStore:
