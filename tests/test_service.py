@@ -379,3 +379,13 @@ def test_app_evidence_over_http(client: TestClient) -> None:
     bad = _problem(client.post("/v1/app-evidence", content=b"PK\x03\x04 nothing",
                                headers={"content-type": "application/octet-stream"}), 422, "unreadable-artefact")
     assert bad["code"].startswith("evidence_") and bad["message"]["zh"]
+
+
+def test_the_page_wording_comes_from_data(client: TestClient) -> None:
+    import yaml as _yaml
+
+    wording = client.get("/v1/ui/page").json()
+    data = _yaml.safe_load((ROOT / "data" / "ui.yaml").read_text(encoding="utf-8"))["page"]
+    assert wording == data and wording["zh"]["title"] == "ICP备案预检"
+    _problem(client.get("/v1/ui/meta"), 404, "http")
+    _problem(client.get("/v1/ui/nothing"), 404, "http")

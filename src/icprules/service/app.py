@@ -395,6 +395,14 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
             return {"kind": "app", **footers.app_notice(number)}
         return {"kind": "website", "html": footers.website_html(number, police)}
 
+    @app.get("/v1/ui/{section}", tags=["service"], summary="Interface wording of a section (data/ui.yaml), zh and en",
+             responses={**RESPONSES, 404: RESPONSES[422]})
+    async def wording(section: Annotated[str, Path(max_length=60, pattern=r"^[a-z_]+$")]) -> dict[str, Any]:
+        table = ruleset.data.files.get("ui", {}).get(section)
+        if section == "meta" or not isinstance(table, dict):
+            raise HTTPException(404, f"no wording section {section!r}")
+        return {lang: dict(table.get(lang) or {}) for lang in ("zh", "en")}
+
     @app.get("/v1/schema/application", tags=["schemas"], summary="JSON Schema of the v1 application",
              responses=RESPONSES)
     async def application_schema() -> JSONResponse:

@@ -3,34 +3,8 @@
 // at their path, and findings come back at the same paths. Fields the form does not show (a key
 // from a file it does not know) stay in the document and are saved with it.
 
-const UI = {
-  zh: {
-    title: "ICP备案预检", newWebsite: "新建网站备案", newApp: "新建APP备案", open: "打开…", saveYaml: "保存为 YAML",
-    saveJson: "保存为 JSON", lang: "English", application: "备案申请", result: "预检结果", findings: "问题",
-    materials: "材料清单", deadlines: "时限（工作日）", footer: "icprules 预检，不代替接入商和管局的审核。",
-    checking: "正在检查…", checked: "已检查", ok: "没有错误", errors: "错误", warnings: "警告", notes: "提示",
-    add: "添加", remove: "删除", addWebsite: "添加网站", addApp: "添加APP", addItem: "添加一项",
-    none: "（未选择）", provided: "已提供", missing: "缺少", optional: "可选", attach: "上传文件",
-    attachMany: "上传文件（可多个，如证件正反面）", same: "同主办单位负责人", person: "另一位负责人",
-    longTerm: "长期", service: "服务", general: "整份申请", offline: "无法连接 icprules 服务",
-    verification: "核验方式", due: "截止", estimated: "（估算）", opened: "已打开", failedOpen: "无法打开此文件",
-    moreFields: "该文件还有表单未显示的字段，它们会原样保存。",
-  },
-  en: {
-    title: "ICP Recordal pre-check", newWebsite: "New website filing", newApp: "New APP filing", open: "Open…",
-    saveYaml: "Save as YAML", saveJson: "Save as JSON", lang: "中文", application: "Application",
-    result: "Pre-check", findings: "Findings", materials: "Materials", deadlines: "Deadlines (working days)",
-    footer: "icprules pre-check; it does not replace the provider's and the authority's review.",
-    checking: "Checking…", checked: "Checked", ok: "No errors", errors: "errors", warnings: "warnings",
-    notes: "notes", add: "Add", remove: "Remove", addWebsite: "Add a website", addApp: "Add an APP",
-    addItem: "Add one", none: "(not chosen)", provided: "provided", missing: "missing", optional: "optional",
-    attach: "Attach a file", attachMany: "Attach files (several: both sides of an ID)", same: "Same as the entity's",
-    person: "Another person", longTerm: "Long-term", service: "Service", general: "The whole application",
-    offline: "Cannot reach the icprules service", verification: "Verification", due: "due",
-    estimated: "(estimated)", opened: "Opened", failedOpen: "Cannot open this file",
-    moreFields: "The file has fields this form does not show; they are kept and saved as they are.",
-  },
-};
+// The page's own wording comes from data/ui.yaml (section "page"), served at /v1/ui/page.
+let UI = { zh: {}, en: {} };
 
 const state = {
   schema: null, defs: {}, doc: null, files: new Map(), report: null,
@@ -470,8 +444,9 @@ async function saveYaml() {
 }
 
 async function start() {
-  const [schema, health] = await Promise.all([fetch("/v1/schema/application").then((r) => r.json()),
-    fetch("/v1/health").then((r) => r.json())]);
+  const [schema, health, wording] = await Promise.all([fetch("/v1/schema/application").then((r) => r.json()),
+    fetch("/v1/health").then((r) => r.json()), fetch("/v1/ui/page").then((r) => r.json())]);
+  UI = wording;
   state.schema = schema;
   state.defs = schema.$defs || {};
   $("version").textContent = `icprules ${health.version}`;
