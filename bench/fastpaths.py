@@ -4,7 +4,8 @@
     python bench/fastpaths.py --n 20000
 
 For each fast path (Chinese mobile numbers from phonenumbers' own CN patterns; plain ASCII e-mail
-addresses with email-validator's own special-use list), it draws N values of the shapes real filings
+addresses with email-validator's own special-use list; ID division codes from stdnum's own table,
+indexed; public IPv4 from ranges of ipaddress's own networks), it draws N values of the shapes real filings
 hold and near them, compares every answer with the library's, and prints the rates side by side.
 Any mismatch is printed and makes the script exit 1.
 """
@@ -19,7 +20,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from icprules.identifiers import ric
 from icprules.primitives.contact import cn_mobile_fast, email_valid, email_valid_full, phone_facts_full
+from icprules.primitives.network import _public_full, ipv4_public
 
 PREFIXES = ["130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "145", "147", "150", "151", "152",
             "155", "156", "157", "158", "159", "162", "165", "166", "167", "170", "171", "172", "173", "175", "176",
@@ -75,6 +78,29 @@ def main() -> None:
     failed |= bool(wrong)
     for v in wrong[:5]:
         print("  mismatch:", v)
+    known = list(ric._division_index())
+    codes = [rnd.choice(known) if rnd.random() < 0.9 else f"{rnd.randrange(10 ** 6):06d}" for _ in range(args.n)]
+
+    def full_division(code: str) -> Any:
+        ric.division_years_full.cache_clear()  # values first seen, as in a check
+        return ric.division_years_full(code)
+
+    slow_rate, slow = timed(full_division, codes)
+    fast_rate, fast = timed(ric.division_years, codes)
+    wrong = [v for v, a, b in zip(codes, fast, slow, strict=True) if a != b]
+    print(f"divisions {args.n:>6} values: library {slow_rate:>9,.0f}/s  fast path {fast_rate:>9,.0f}/s  "
+          f"{fast_rate / slow_rate:5.1f}x  (mismatches {len(wrong)})")
+    failed |= bool(wrong)
+
+    import ipaddress
+
+    addresses4 = [".".join(str(rnd.randrange(256)) for _ in range(4)) for _ in range(args.n)]
+    slow_rate, slow = timed(lambda v: _public_full(ipaddress.ip_address(v)), addresses4)
+    fast_rate, fast = timed(ipv4_public, addresses4)
+    wrong = [v for v, a, b in zip(addresses4, fast, slow, strict=True) if a != b]
+    print(f"IPv4     {args.n:>7} values: library {slow_rate:>9,.0f}/s  fast path {fast_rate:>9,.0f}/s  "
+          f"{fast_rate / slow_rate:5.1f}x  (mismatches {len(wrong)})")
+    failed |= bool(wrong)
     sys.exit(1 if failed else 0)
 
 

@@ -91,8 +91,34 @@ def division_doubt(number: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1)
+def _division_index() -> dict[str, str]:
+    """stdnum's own division table (``cn/loc``), as one dict from a 6-digit code to its county entry.
+
+    NumDB.info walks the table's prefix ranges on every call (about 25 times the cost of a dict);
+    this is the same data, read once. tests/test_fast_paths.py proves the answers identical.
+    """
+    index: dict[str, str] = {}
+    for length, low, high, _props, children in _numdb.get("cn/loc").prefixes:
+        if length != 2 or low != high:
+            continue
+        for sub_length, sub_low, sub_high, sub_props, _ in children:
+            county = sub_props.get("county")
+            if sub_length == 4 and sub_low == sub_high and isinstance(county, str):
+                index[low + sub_low] = county
+    return index
+
+
 def division_years(code: str) -> tuple[bool, int | None]:
+    """Whether stdnum's division table knows ``code``, and the last year it was in use (None: still is)."""
+    county = _division_index().get(code) if len(code) == 6 and code.isdigit() else None
+    if county is None:
+        return division_years_full(code)  # not in the index: the table's own search decides
+    return _years(county)
+
+
+@lru_cache(maxsize=8192)
+def division_years_full(code: str) -> tuple[bool, int | None]:
     """Whether stdnum's division table knows ``code``, and the last year it was in use (None: still is).
 
     Read from stdnum's own table (``cn/loc``) rather than through ``get_birth_place``, which
@@ -107,6 +133,11 @@ def division_years(code: str) -> tuple[bool, int | None]:
     county = next((props["county"] for _, props in results if "county" in props), None)
     if not isinstance(county, str):
         return False, None  # nothing, or only the province, matched: the code never existed
+    return _years(county)
+
+
+def _years(county: str) -> tuple[bool, int | None]:
+    """Known, and the last year in use, from a county entry (``[1983-2000]崇文区,...``)."""
     last: list[int | None] = []
     for entry in county.split(","):
         if not entry.startswith("["):
@@ -125,4 +156,4 @@ def province_code(number: str) -> str:
 
 
 __all__ = ["InvalidChecksum", "InvalidComponent", "InvalidFormat", "InvalidLength", "birth_date", "compact",
-           "division_doubt", "division_years", "is_valid", "province_code", "validate"]
+           "division_doubt", "division_years", "division_years_full", "is_valid", "province_code", "validate"]

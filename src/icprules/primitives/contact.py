@@ -86,7 +86,7 @@ def cn_mobile_fast(value: str) -> PhoneFacts | None:
     when the number is anything else (the full parse then decides).
 
     A full parse costs about 13 times as much, and most numbers in a filing are bare mobiles.
-    tests/test_contact_fast.py proves the answers identical to the full parse.
+    tests/test_fast_paths.py proves the answers identical to the full parse.
     """
     if len(value) != 11 or value[0] != "1" or not value.isascii() or not value.isdigit():
         return None
@@ -235,7 +235,7 @@ def email_plain_valid(value: str) -> bool | None:
     """True for an address whose validity needs no more than its shape (email-validator would say so),
     None when email-validator must decide. Uses email-validator's own list of special-use domains.
 
-    About 13 times faster than validate_email for the common case; tests/test_contact_fast.py proves
+    About 13 times faster than validate_email for the common case; tests/test_fast_paths.py proves
     the answers identical on every address this says True for.
     """
     if len(value) > 254 or not value.isascii() or _PLAIN_EMAIL.fullmatch(value) is None:

@@ -224,15 +224,58 @@ def _registrable(value: Any, _params: Any) -> Any:
     return _on_ascii(value, registrable)
 
 
+_DOTTED = re.compile(r"(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})")
+
+
+@lru_cache(maxsize=1)
+def _ipv4_public_ranges() -> tuple[list[int], list[bool]]:
+    """Where IPv4 addresses are public, as sorted range starts and their answers.
+
+    Built from ipaddress's own data: every network its IPv4 constants name bounds a range, and each
+    range's answer is the library's own for the range's first address (membership, so the answer,
+    changes only at those bounds). tests/test_fast_paths.py proves the answers identical.
+    """
+    bounds = {0, 2 ** 32}
+    constants = ipaddress._IPv4Constants  # type: ignore[attr-defined]  # private in typeshed: the library's own table
+    for value in vars(constants).values():
+        networks = value if isinstance(value, (list, tuple)) else [value]
+        for net in networks:
+            if isinstance(net, ipaddress.IPv4Network):
+                bounds.update((int(net.network_address), int(net.broadcast_address) + 1))
+    starts = sorted(b for b in bounds if b < 2 ** 32)
+    return starts, [_public_full(ipaddress.IPv4Address(start)) for start in starts]
+
+
+def _public_full(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return bool(addr.is_global and not addr.is_multicast)
+
+
+def ipv4_public(text: str) -> bool | None:
+    """Whether a dotted IPv4 address is public, from integer ranges of ipaddress's own data; None
+    when the text is not a plain dotted quad (ipaddress then decides)."""
+    import bisect
+
+    found = _DOTTED.fullmatch(text)
+    if found is None:
+        return None
+    octets = [int(part) for part in found.groups()]
+    if max(octets) > 255:
+        return None
+    number = (octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]
+    starts, answers = _ipv4_public_ranges()
+    return answers[bisect.bisect_right(starts, number) - 1]
+
+
 @check("public_ip", doc={"zh": "有效的公网 IPv4 或 IPv6 地址（非内网、回环、保留、组播地址）",
                          "en": "a valid public IPv4 or IPv6 address (not private, loopback, reserved or multicast)"})
 def _public_ip(value: Any, _params: Any, _env: Env) -> Any:
     if not isinstance(value, str):
         return False, why("not_text")
-    try:
-        addr = ipaddress.ip_address(value.strip())
-    except ValueError:
-        return False, why("ip_invalid")
-    if not addr.is_global or addr.is_multicast:
-        return False, why("ip_not_public")
-    return True
+    text = value.strip()
+    public = ipv4_public(text)
+    if public is None:
+        try:
+            public = _public_full(ipaddress.ip_address(text))
+        except ValueError:
+            return False, why("ip_invalid")
+    return True if public else (False, why("ip_not_public"))

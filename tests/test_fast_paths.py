@@ -1,4 +1,4 @@
-"""The phone and e-mail fast paths answer exactly as the libraries do (#17).
+"""The fast paths answer exactly as the libraries do (#17): phones, e-mails, ID divisions, public IPv4.
 
 Each fast path uses the library's own data (phonenumbers' CN metadata patterns, email-validator's
 special-use domains) and hands anything unusual back to the library. Here hypothesis draws
@@ -72,3 +72,50 @@ def test_real_addresses_take_the_fast_path() -> None:
         assert email_plain_valid(address) is True and email_valid_full(address)
     for address in ("user@localhost", "a@b.test", "张三@例子.中国", "a..b@example.cn", "x@xn--fiqs8s"):
         assert email_plain_valid(address) is None
+
+
+# -- ID number divisions: stdnum's own table, indexed ------------------------------------------------
+
+def test_the_division_index_is_stdnums_table() -> None:
+    from icprules.identifiers import ric
+
+    codes = sorted(ric._division_index())
+    assert len(codes) > 6000 and len({c[:2] for c in codes}) >= 31
+    for code in codes:
+        ric.division_years_full.cache_clear()
+        assert ric.division_years(code) == ric.division_years_full(code), code
+
+
+@given(code=st.text("0123456789", min_size=6, max_size=6))
+def test_any_code_answers_as_the_table_does(code: str) -> None:
+    from icprules.identifiers import ric
+
+    assert ric.division_years(code) == ric.division_years_full(code)
+
+
+# -- public IPv4: integer ranges from ipaddress's own networks ----------------------------------------
+
+@settings(max_examples=3000, deadline=None)
+@given(number=st.integers(0, 2 ** 32 - 1))
+def test_the_ipv4_ranges_are_ipaddress(number: int) -> None:
+    import ipaddress
+
+    from icprules.primitives.network import _public_full, ipv4_public
+
+    address = ipaddress.IPv4Address(number)
+    assert ipv4_public(str(address)) == _public_full(address)
+
+
+def test_every_range_edge_answers_as_ipaddress() -> None:
+    import ipaddress
+
+    from icprules.primitives.network import _ipv4_public_ranges, _public_full, ipv4_public
+
+    starts, _ = _ipv4_public_ranges()
+    for start in starts:
+        for number in (start - 1, start, start + 1):
+            if 0 <= number < 2 ** 32:
+                address = ipaddress.IPv4Address(number)
+                assert ipv4_public(str(address)) == _public_full(address), address
+    for odd in ("010.0.0.1", "1.2.3", "256.1.1.1", "1.2.3.4 ", "::1", "52.83.10.21/32"):
+        assert ipv4_public(odd) is None
