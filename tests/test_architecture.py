@@ -104,7 +104,7 @@ def test_evidence_reads_artefacts_without_knowing_the_rules() -> None:
 
 def test_the_language_and_the_context_know_nothing_above_them() -> None:
     above = ("icprules.evaluation", "icprules.ruleset", "icprules.reading", "icprules.report", "icprules.api",
-             "icprules.cli", "icprules.explain", "icprules.batch")
+             "icprules.cli", "icprules.explanation", "icprules.batch")
     for name, deps in GRAPH.items():
         if name.startswith(("icprules.language", "icprules.context", "icprules.registry", "icprules.primitives")):
             assert {d for d in deps if d.startswith(above)} == set(), name
@@ -117,3 +117,20 @@ def test_the_checker_finds_a_cycle() -> None:
         assert _cycles()
     finally:
         GRAPH["icprules.paths"].discard("icprules.context")
+
+
+def test_public_names_are_what_they_say_whatever_was_imported_first() -> None:
+    """``import icprules`` is cheap: its names load on first use. A submodule imported meanwhile must
+    not shadow one (a module icprules.explain once did)."""
+    import importlib
+    import pkgutil
+
+    import icprules
+
+    for info in pkgutil.walk_packages(icprules.__path__, "icprules."):
+        if not info.name.endswith("__main__") and not info.name.startswith("icprules.service"):
+            importlib.import_module(info.name)
+    for name in icprules.__all__:
+        value = getattr(icprules, name)
+        assert not isinstance(value, type(icprules)), f"icprules.{name} is a module, not the public {name}"
+    assert callable(icprules.check) and callable(icprules.explain) and callable(icprules.app_evidence)

@@ -9,7 +9,7 @@ import pytest
 
 import icprules
 from conftest import EXAMPLES, TODAY, run
-from icprules.explain import explain
+from icprules.explanation import explain
 from test_cli import cli
 
 

@@ -16,8 +16,8 @@ from typing import Any, BinaryIO
 from . import timeline
 from .errors import DocumentError
 from .evaluation import Context, checklist, decide, document_context, evaluate, new_env, normalized
-from .explain import Explanation
-from .explain import explain as _explain
+from .explanation import Explanation
+from .explanation import explain as _explain
 from .primitives.identity import as_date
 from .reading.model import Application
 from .report.findings import Report

@@ -19,7 +19,7 @@ from .api import check
 from .data import builtin, ui
 from .encoding import writable
 from .errors import IcpRulesError
-from .explain import explain
+from .explanation import explain
 from .identifiers import record_number
 from .report import formats
 from .report.findings import Report

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..context import Env
-from ..evidence import Evidence, EvidenceError, app_evidence
 from ..identifiers import public_key
 from ..paths import get
 from ..registry import check, why
 from .app import normalise_hex
 from .files import resolve_inside
 
+if TYPE_CHECKING:
+    from ..evidence import Evidence
+
 
 def _evidence(value: Any, env: Env) -> Evidence | dict[str, Any]:
-    """The package's evidence, read once per document and path."""
+    """The package's evidence, read once per document and path (the reader is imported when first needed)."""
+    from ..evidence import EvidenceError, app_evidence
+
     if not isinstance(value, str):
         return why("not_a_path")
     key = ("app_package", value)
@@ -38,7 +42,7 @@ def _evidence(value: Any, env: Env) -> Evidence | dict[str, Any]:
                                  "signing certificate"})
 def _app_package(value: Any, _params: Any, env: Env) -> Any:
     found = _evidence(value, env)
-    return (True, {}) if isinstance(found, Evidence) else (False, found)
+    return (True, {}) if not isinstance(found, dict) else (False, found)
 
 
 _WHAT = ("platform", "id", "public_key", "fingerprint", "name", "intact", "release")
@@ -58,7 +62,7 @@ def _package_matches(value: Any, params: Any, env: Env) -> Any:
     if not isinstance(value, dict):
         return True
     found = _evidence(value.get("package_file"), env)
-    if not isinstance(found, Evidence):
+    if isinstance(found, dict):
         return True  # unreadable: app.package-file-readable says so
     what = params["what"]
     row = (params.get("platforms") or {}).get(value.get("os"), {}) if isinstance(value.get("os"), str) else {}
