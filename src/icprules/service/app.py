@@ -26,6 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import Route
 from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -332,6 +333,34 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
             return SafeJSONResponse(formats.sarif(report, ruleset, lang=lang, titles=titles),
                                     media_type="application/sarif+json")
         return Response(report_json(report), media_type="application/json")
+
+    _BOOLS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
+
+    async def check_fast(request: Request) -> Response:
+        """/v1/check without FastAPI's parameter machinery (the route above documents it): the same
+        parameters, read and validated here, the same answers. A check is the service's hot path."""
+        query = request.query_params
+        problems = []
+        today: dt.date | None = None
+        if query.get("today"):
+            try:
+                today = dt.date.fromisoformat(query["today"][:10])
+            except ValueError:
+                problems.append(Problem("Input should be a valid date", path="query.today"))
+        reveal = _BOOLS.get(query.get("reveal_personal", "false").lower())
+        if reveal is None:
+            problems.append(Problem("Input should be a valid boolean", path="query.reveal_personal"))
+        fmt, lang = query.get("format", "json"), query.get("lang", "en")
+        if fmt not in ("json", "sarif"):
+            problems.append(Problem("Input should be 'json' or 'sarif'", path="query.format"))
+        if lang not in ("zh", "en"):
+            problems.append(Problem("Input should be 'zh' or 'en'", path="query.lang"))
+        if problems:
+            return problem(422, "invalid-parameter", "Invalid parameter", "; ".join(map(str, problems)),
+                           problems=problems)
+        return await check(request, today, bool(reveal), fmt, lang)  # type: ignore[arg-type]
+
+    app.router.routes.insert(0, Route("/v1/check", check_fast, methods=["POST"], include_in_schema=False))
 
     @app.post("/v1/materials", tags=["check"], summary="The verification path and the checklist of materials",
               openapi_extra={"requestBody": application_body()}, responses=RESPONSES)
