@@ -26,8 +26,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
-from starlette.routing import Route
 from starlette.formparsers import MultiPartException
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import api
