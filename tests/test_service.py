@@ -389,3 +389,17 @@ def test_the_page_wording_comes_from_data(client: TestClient) -> None:
     assert wording == data and wording["zh"]["title"] == "ICP备案预检"
     _problem(client.get("/v1/ui/meta"), 404, "http")
     _problem(client.get("/v1/ui/nothing"), 404, "http")
+
+
+def test_the_check_route_reads_its_parameters_as_documented(client: TestClient) -> None:
+    text = (EXAMPLES / "needs-work.yaml").read_bytes()
+    for query, path in (("reveal_personal=perhaps", "query.reveal_personal"), ("lang=fr", "query.lang"),
+                        ("today=2026-13-01", "query.today"), ("format=xml", "query.format")):
+        body = _problem(client.post(f"/v1/check?{query}", content=text, headers=YAML), 422, "invalid-parameter")
+        assert body["problems"][0]["path"] == path
+    for value in ("true", "1", "yes", "ON"):
+        revealed = client.post(f"/v1/check?today={TODAY}&reveal_personal={value}", content=text, headers=YAML).json()
+        assert "****" not in json.dumps(revealed)
+    committed = json.loads((ROOT / "schema" / "openapi.json").read_text(encoding="utf-8"))
+    names = {p["name"] for p in committed["paths"]["/v1/check"]["post"]["parameters"]}
+    assert names == {"today", "reveal_personal", "format", "lang"}  # what the plain route reads
