@@ -216,3 +216,11 @@ def test_dated_data_entries_follow_the_day() -> None:
     assert "data     approved_tlds.not_approved.tech: None ->" in text
     _, raw = _cli("diff-rules", "2025-06-01", "2026-06-01", "--format", "json")
     assert json.loads(raw)["data"][0]["path"] == "approved_tlds.not_approved.tech"
+
+
+def test_personal_filing_data_names_real_provinces_and_its_authority() -> None:
+    table = RULES.data.resolve("provinces.personal_filings")
+    codes = {p["code"] for p in RULES.data.resolve("provinces.provinces")}
+    assert set(table) <= codes and len(table) >= 20
+    assert {row["authority"] for row in table.values()} <= {"communications_administration", "observed"}
+    assert all(row["source"] for row in table.values())
