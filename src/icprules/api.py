@@ -63,8 +63,8 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     day = _as_date(today)
     in_force = _as_date(as_of) if as_of is not None else day
     ruleset = on_day(ruleset, in_force)  # the data entries in force that day (most days: the same)
-    context = document_context(ruleset, doc.data, in_force)
     env = new_env(ruleset, doc, day)  # one context for every part: facts and check answers are worked out once
+    context = document_context(ruleset, doc.data, in_force, env)
     findings = evaluate(ruleset, doc, today=day, env=env, context=context)
     operation, provider, _, _, _ = context
     report = Report(tuple(findings), operation=operation, provider=provider, today=day, as_of=in_force,

@@ -34,8 +34,12 @@ Expansions = dict[Any, list[tuple[paths.Segments, Any]]]
 # --------------------------------------------------------------------------- which rules apply
 
 
-def document_context(ruleset: RuleSet, data: dict[str, Any], as_of: dt.date | None = None) -> Context:
-    """The operation, provider, service types, province and day that select which rules apply."""
+def document_context(ruleset: RuleSet, data: dict[str, Any], as_of: dt.date | None = None,
+                     env: Env | None = None) -> Context:
+    """The operation, provider, service types, province and day that select which rules apply.
+
+    ``env``: the check's own, when there is one, so that the province fact is worked out once.
+    """
     selectors = ruleset.data.files.get("selectors", {}).get("rules", {})
     operation = _selected(ruleset, data, selectors.get("operations", {}))
     provider = _selected(ruleset, data, selectors.get("providers", {}))
@@ -44,15 +48,16 @@ def document_context(ruleset: RuleSet, data: dict[str, Any], as_of: dt.date | No
     at = (services.get("list", "services"), services.get("key", "type"),
           tuple((t["key"], t["equals"], t["type"]) for t in services.get("as_type", [])))
     types = frozenset(t for s in listed if (t := service_type(s, at))) if isinstance(listed, list) else frozenset()
-    return operation, provider, types, _province(ruleset, data, selectors.get("provinces", {})), as_of
+    return operation, provider, types, _province(ruleset, data, selectors.get("provinces", {}), env), as_of
 
 
-def _province(ruleset: RuleSet, data: dict[str, Any], selector: Mapping[str, Any]) -> str | None:
+def _province(ruleset: RuleSet, data: dict[str, Any], selector: Mapping[str, Any], env: Env | None) -> str | None:
     """The document's province as the selector's fact works it out (a code from a code or a name)."""
     name = selector.get("fact")
     if not name or name not in ruleset.facts:
         return None
-    env = Env(data, today=dt.date.today(), facts={name: fact_functions(ruleset)[name]})
+    if env is None:
+        env = Env(data, today=dt.date.today(), facts={name: fact_functions(ruleset)[name]})
     value = env.fact(name)
     return value if isinstance(value, str) else None
 

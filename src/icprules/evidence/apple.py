@@ -11,6 +11,7 @@ from typing import Any
 from .certificates import Certificate, facts, load_der
 from .der import signed_content
 from .errors import EvidenceError
+from .values import mapping, text
 
 MAX_PLIST = 4 * 1024 * 1024
 
@@ -49,22 +50,18 @@ def profile(data: bytes) -> Profile:
             raise EvidenceError("evidence_plist", "no property list in the provisioning profile")
         content = data[start:end + len(b"</plist>")]
     plist = read_plist(content, "the provisioning profile")
-    entitlements = _mapping(plist.get("Entitlements"))
+    entitlements = mapping(plist.get("Entitlements"))
     teams = plist.get("TeamIdentifier")
     certificates = [facts(load_der(c)) for c in (plist.get("DeveloperCertificates") or [])[:16] if isinstance(c, bytes)]
     return Profile(
-        name=_text(plist.get("Name")),
-        team=_text(teams[0]) if isinstance(teams, list) and teams else None,
-        application_identifier=_text(entitlements.get("application-identifier")),
+        name=text(plist.get("Name")),
+        team=text(teams[0]) if isinstance(teams, list) and teams else None,
+        application_identifier=text(entitlements.get("application-identifier")),
         expires=plist.get("ExpirationDate"),
         # A development profile lets a debugger attach (get-task-allow) and lists its test devices.
         development=bool(entitlements.get("get-task-allow")) or bool(plist.get("ProvisionedDevices")),
         certificates=certificates,
     )
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def bundle_id(profile_facts: Profile) -> str | None:
@@ -82,7 +79,3 @@ def app_folder(names: list[str]) -> str | None:
         if len(parts) >= 3 and parts[0] == "Payload" and parts[1].endswith(".app") and parts[2] == "Info.plist":
             return f"Payload/{parts[1]}/"
     return None
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}

@@ -142,10 +142,3 @@ class Archive:
                 out.append(name)
             seen.add(name)
         return out[:20]
-
-    def read_range(self, offset: int, length: int) -> bytes:
-        self.fh.seek(offset)
-        data = self.fh.read(length)
-        if len(data) != length:
-            raise EvidenceError("evidence_truncated", "the file ends early")
-        return data

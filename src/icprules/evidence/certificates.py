@@ -18,8 +18,13 @@ from ..identifiers import public_key as keys
 from .errors import EvidenceError
 
 MAX_CERTIFICATES = 64
-#: The subject Android's debug keystore gets (``CN=Android Debug, O=Android, C=US``).
-DEBUG_COMMON_NAME = "Android Debug"
+
+
+def _debug_names() -> frozenset[str]:
+    """Common names of debug signing certificates (data/platforms.yaml)."""
+    from ..data import builtin
+
+    return frozenset(builtin().files.get("platforms", {}).get("debug_certificate_names") or ())
 
 
 @dataclass(frozen=True)
@@ -69,20 +74,23 @@ def facts(cert: Any) -> Certificate:
     except Exception as exc:  # an algorithm cryptography cannot load (GOST, SM2 in some builds)
         raise EvidenceError("evidence_certificate_key", str(exc)[:80]) from None
     spki = key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
-    canonical = modulus_decimal = None
+    # The key's filing form is identifiers.public_key's (an RSA modulus or an EC point, hex); the
+    # kind and size are said for every key, also those no portal takes (DSA, Ed25519).
+    try:
+        canonical: str | None = keys.from_key(key, "certificate").canonical
+    except keys.InvalidComponent:
+        canonical = None
     if isinstance(key, rsa.RSAPublicKey):
         kind, bits = "rsa", key.key_size
-        canonical = format(key.public_numbers().n, "X")
-        modulus_decimal = str(key.public_numbers().n)
     elif isinstance(key, ec.EllipticCurvePublicKey):
         kind, bits = "ec", key.curve.key_size
-        canonical = keys.from_key(key, "certificate").canonical if bits in (256, 384, 521) else None
     elif isinstance(key, dsa.DSAPublicKey):
         kind, bits = "dsa", key.key_size
     elif isinstance(key, (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)):
         kind, bits = ("ed25519", 256) if isinstance(key, ed25519.Ed25519PublicKey) else ("ed448", 456)
     else:
         kind, bits = type(key).__name__, 0
+    modulus_decimal = str(int(canonical, 16)) if kind == "rsa" and canonical else None
     names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     common_name = str(names[0].value) if names else ""
     return Certificate(
@@ -93,7 +101,7 @@ def facts(cert: Any) -> Certificate:
         spki_base64=base64.b64encode(spki).decode("ascii"),
         md5=hashlib.md5(der).hexdigest().upper(), sha1=hashlib.sha1(der).hexdigest().upper(),
         sha256=hashlib.sha256(der).hexdigest().upper(),
-        self_signed=cert.subject == cert.issuer, debug=common_name == DEBUG_COMMON_NAME, der=der,
+        self_signed=cert.subject == cert.issuer, debug=common_name in _debug_names(), der=der,
     )
 
 

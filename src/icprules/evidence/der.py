@@ -30,10 +30,6 @@ class Node:
     def encoded(self) -> bytes:
         return self.data[self.start:self.end]
 
-    @property
-    def constructed(self) -> bool:
-        return bool(self.tag & 0x20)
-
     def children(self) -> list[Node]:
         out = []
         at = self.body

@@ -8,6 +8,7 @@ from typing import Any
 
 from .der import signed_content
 from .errors import EvidenceError
+from .values import mapping, text
 
 MAX_JSON = 4 * 1024 * 1024
 
@@ -26,13 +27,13 @@ def read_json(data: bytes, what: str) -> dict[str, Any]:
 
 def module_facts(config: dict[str, Any]) -> dict[str, Any]:
     """bundleName, versionName, versionCode and label of module.json (Stage) or config.json (FA)."""
-    app = _mapping(config.get("app"))
-    version = _mapping(app.get("version"))
+    app = mapping(config.get("app"))
+    version = mapping(app.get("version"))
     return {
-        "package": _text(app.get("bundleName")),
-        "version": _text(app.get("versionName")) or _text(version.get("name")),
+        "package": text(app.get("bundleName")),
+        "version": text(app.get("versionName")) or text(version.get("name")),
         "version_code": str(app.get("versionCode") or version.get("code") or "") or None,
-        "label": _text(app.get("label")),
+        "label": text(app.get("label")),
     }
 
 
@@ -45,14 +46,6 @@ def profile_facts(signed: bytes) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         return {}
-    info = _mapping(value.get("bundle-info"))
-    return {"type": _text(value.get("type")), "package": _text(info.get("bundle-name")),
-            "developer": _text(info.get("developer-id"))}
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
+    info = mapping(value.get("bundle-info"))
+    return {"type": text(value.get("type")), "package": text(info.get("bundle-name")),
+            "developer": text(info.get("developer-id"))}

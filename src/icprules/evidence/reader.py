@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..data import DataStore
+from ..data import DataStore, builtin
 from . import android_xml, apple, der, harmony
 from .archive import Archive
 from .certificates import Certificate, facts, read_certificates, verify
@@ -32,6 +32,7 @@ from .signing_block import (
     find_hap_block,
     parse_signers,
 )
+from .values import mapping, text
 
 _DIGESTS = {"1.3.14.3.2.26": "sha1", "2.16.840.1.101.3.4.2.1": "sha256", "2.16.840.1.101.3.4.2.2": "sha384",
             "2.16.840.1.101.3.4.2.3": "sha512", "2.16.840.1.101.3.4.2.4": "sha224", "1.2.840.113549.2.5": "md5"}
@@ -51,7 +52,7 @@ class Limits:
 
     @classmethod
     def from_data(cls, store: DataStore | None = None) -> Limits:
-        table = (store or DataStore.load()).files.get("limits", {})
+        table = (store or builtin()).files.get("limits", {})
         known = {k: int(table[f"evidence_{k}"]) for k in cls.__dataclass_fields__ if f"evidence_{k}" in table}
         return cls(**known)
 
@@ -93,14 +94,14 @@ class Evidence:
             self.warnings.append(entry)
 
     def to_dict(self, store: DataStore | None = None) -> dict[str, Any]:
-        store = store or DataStore.load()
+        store = store or builtin()
         reasons = store.resolve("reasons.reasons")
         from ..messages import render
 
         def worded(entry: dict[str, Any]) -> dict[str, Any]:
             params = {k: v for k, v in entry.items() if k != "code"}
-            text = reasons.get(entry["code"], {"zh": entry["code"], "en": entry["code"]})
-            return {**entry, "message": {lang: render(text[lang], params, lang) for lang in ("zh", "en")}}
+            wording = reasons.get(entry["code"], {"zh": entry["code"], "en": entry["code"]})
+            return {**entry, "message": {lang: render(wording[lang], params, lang) for lang in ("zh", "en")}}
 
         cert_index = {c.sha256: i for i, c in enumerate(self.certificates)}
         return {
@@ -122,7 +123,7 @@ class Evidence:
         cert = self.filing_certificate
         if cert is None:
             return None
-        platforms = (store or DataStore.load()).resolve("platforms.platforms")
+        platforms = (store or builtin()).resolve("platforms.platforms")
         row = platforms.get(self.platform or "", {})
         kinds = row.get("fingerprints") or ["md5"]
         id_field = row.get("id_field", "package")
@@ -134,7 +135,7 @@ class Evidence:
 def app_evidence(source: str | os.PathLike[str] | bytes, *, name: str | None = None, today: dt.date | None = None,
                  store: DataStore | None = None) -> Evidence:
     """The evidence an artefact holds; raises :class:`EvidenceError` when it cannot be read."""
-    store = store or DataStore.load()
+    store = store or builtin()
     limits = Limits.from_data(store)
     today = today or dt.date.today()
     label = name or (os.fspath(source) if not isinstance(source, (bytes, bytearray)) else "<bytes>")
@@ -349,8 +350,8 @@ def _v1(archive: Archive, limits: Limits, evidence: Evidence) -> Scheme | None:
         if ok is False:
             evidence.warn("evidence_signature_invalid", scheme="v1")
             verified = False
-        elif ok is None:
-            verified = None if verified else verified
+        elif ok is None and verified:
+            verified = None
         out.append({"file": name, "certificate": _index(evidence, cert), "signature_verified": ok})
     return Scheme("v1", out, verified, "not checked: entry digests of JAR signing are not recomputed")
 
@@ -400,10 +401,10 @@ def _manifest_digest_matches(sf: bytes, manifest: bytes | None) -> bool:
 def _ipa(archive: Archive, label: str, names: list[str], limits: Limits) -> Evidence:
     folder = apple.app_folder(names) or ""
     info = apple.read_plist(archive.read(folder + "Info.plist", limits.max_entry_bytes), "Info.plist")
-    evidence = Evidence(label, "ipa", "ios", package=_text(info.get("CFBundleIdentifier")),
-                        version=_text(info.get("CFBundleShortVersionString")),
-                        version_code=_text(info.get("CFBundleVersion")))
-    shown = _text(info.get("CFBundleDisplayName")) or _text(info.get("CFBundleName"))
+    evidence = Evidence(label, "ipa", "ios", package=text(info.get("CFBundleIdentifier")),
+                        version=text(info.get("CFBundleShortVersionString")),
+                        version_code=text(info.get("CFBundleVersion")))
+    shown = text(info.get("CFBundleDisplayName")) or text(info.get("CFBundleName"))
     if shown:
         evidence.labels = {"": shown}
     if archive.has(folder + "embedded.mobileprovision"):
@@ -421,10 +422,6 @@ def _ipa(archive: Archive, label: str, names: list[str], limits: Limits) -> Evid
     else:
         evidence.warn("evidence_no_profile")
     return evidence
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 # -- HarmonyOS ----------------------------------------------------------------------------------
@@ -461,11 +458,11 @@ def _hap(archive: Archive, label: str, limits: Limits) -> Evidence:
 
 def _app_pack(archive: Archive, label: str, names: list[str], limits: Limits, store: DataStore) -> Evidence:
     pack = harmony.read_json(archive.read("pack.info", limits.max_entry_bytes), "pack.info")
-    summary = _mapping(pack.get("summary"))
-    app = _mapping(summary.get("app"))
-    version = _mapping(app.get("version"))
-    evidence = Evidence(label, "app", "harmonyos", package=_text(app.get("bundleName")),
-                        version=_text(version.get("name")), version_code=str(version.get("code") or "") or None)
+    summary = mapping(pack.get("summary"))
+    app = mapping(summary.get("app"))
+    version = mapping(app.get("version"))
+    evidence = Evidence(label, "app", "harmonyos", package=text(app.get("bundleName")),
+                        version=text(version.get("name")), version_code=str(version.get("code") or "") or None)
     haps = [n for n in names if n.lower().endswith(".hap") and "/" not in n][:16]
     for hap in haps:
         inner = app_evidence(archive.read(hap, limits.max_nested_bytes), name=f"{label}!{hap}", store=store)
@@ -496,7 +493,3 @@ def _judge(evidence: Evidence, today: dt.date) -> None:
                if s.get("certificate") is not None}
     if len(signing) > 1:
         evidence.warn("evidence_several_certificates", count=str(len(signing)))
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}

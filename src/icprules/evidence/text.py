@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..data import DataStore
+from ..data import DataStore, builtin
 
 
 def render(report: dict[str, Any], lang: str = "en", store: DataStore | None = None) -> str:
     """The text of ``Evidence.to_dict()``."""
-    store = store or DataStore.load()
+    store = store or builtin()
     t = store.resolve("ui.evidence").get(lang) or store.resolve("ui.evidence")["en"]
     lines = [f"{report['file']}: {t.get('kind_' + report['kind'], report['kind'])}"]
     if report["package"]:

@@ -45,18 +45,21 @@ def _app_package(value: Any, _params: Any, env: Env) -> Any:
     return (True, {}) if not isinstance(found, dict) else (False, found)
 
 
-_WHAT = ("platform", "id", "public_key", "fingerprint", "name", "intact", "release")
+_WHAT = ("platform", "id", "public_key", "fingerprint", "name", "no_warning")
 
 
 @check(
     "package_matches",
     params={"type": "object", "required": ["what"], "additionalProperties": False,
             "properties": {"what": {"enum": list(_WHAT)},
-                           "platforms": {"type": "object", "description": "the platforms table (data)"}}},
-    doc={"zh": "平台填写的值与安装包中读出的一致（平台、包名、公钥、签名指纹、APP名称），且安装包已签名、未被改动、"
-               "不是调试证书",
+                           "platforms": {"type": "object", "description": "the platforms table (data)"},
+                           "codes": {"type": "array", "items": {"type": "string"},
+                                     "description": "with no_warning: the evidence warnings that fail"}}},
+    doc={"zh": "平台填写的值与安装包中读出的一致（平台、包名、公钥、签名指纹、APP名称）；或安装包没有给定的问题"
+               "（未签名或被改动、调试证书等）",
          "en": "the platform's filed value equals what its package holds (platform, package name, public key, "
-               "fingerprint, APP name), and the package is signed, intact and not signed with a debug certificate"},
+               "fingerprint, APP name); or the package has none of the given evidence warnings (unsigned or "
+               "tampered, signed for debugging...)"},
 )
 def _package_matches(value: Any, params: Any, env: Env) -> Any:
     if not isinstance(value, dict):
@@ -104,16 +107,9 @@ def _package_matches(value: Any, params: Any, env: Env) -> Any:
         if not isinstance(name, str) or not name.strip() or not labels:
             return True
         return name.strip() in [v.strip() for v in labels], {"found": "、".join(dict.fromkeys(labels))}
-    if what == "intact":
-        bad = [w for w in found.warnings if w["code"] in ("evidence_unsigned", "evidence_signature_invalid",
-                                                           "evidence_digest_mismatch", "evidence_key_mismatch")]
-        if not bad:
-            return True
-        scheme = next((w.get("scheme") for w in bad if w.get("scheme")), "")
-        return False, why(bad[0]["code"], scheme=scheme or "")
-    # release: not a debug certificate, not a development or debug profile
-    bad = [w for w in found.warnings if w["code"] in ("evidence_debug_certificate", "evidence_development_profile",
-                                                       "evidence_debug_profile")]
+    # no_warning: none of the given evidence warnings (unsigned or tampered; signed for debugging...)
+    codes = set(params.get("codes") or ())
+    bad = [w for w in found.warnings if w["code"] in codes]
     if not bad:
         return True
-    return False, why(bad[0]["code"], **{k: v for k, v in bad[0].items() if k != "code"})
+    return False, why(bad[0]["code"], **{"scheme": "", **{k: v for k, v in bad[0].items() if k != "code"}})

@@ -23,7 +23,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..data import DataStore
+from ..data import DataStore, builtin
 from .model import Application
 
 SCHEMA_ID = "https://icprules.dev/schema/application-v1.schema.json"
@@ -96,7 +96,7 @@ def _target(spec: dict[str, Any], items: bool) -> dict[str, Any]:
 
 def input_schema(data: DataStore | None = None, rules: Iterable[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """The schema; ``rules`` are the rule definitions (``Rule.spec``) whose ``exists`` rules become ``required``."""
-    data = data or DataStore.load()
+    data = data or builtin()
     fields = data.resolve("fields")
     schema: dict[str, Any] = Application.model_json_schema(mode="validation")
     defs: dict[str, Any] = schema.setdefault("$defs", {})
@@ -277,7 +277,7 @@ def _merge(a: dict[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
                 _merge(props.setdefault(name, {}), sub)
         elif key in ("items", "then"):
             _merge(a.setdefault(key, {}), value)
-        elif key in ("allOf", "anyOf") and key in a and key == "anyOf":
+        elif key == "anyOf" and "anyOf" in a:  # a second alternative list: both must hold
             a["allOf"] = [*a.get("allOf", []), {"anyOf": value}]
         elif key == "allOf":
             entries = a.setdefault(key, [])

@@ -6,25 +6,23 @@ import datetime as dt
 import html
 from typing import Any
 
-from ..data import DataStore
+from ..data import builtin
 from ..identifiers import record_number as rn
 
 
 def _display() -> dict[str, Any]:
-    display: dict[str, Any] = DataStore.load().resolve("display")
+    display: dict[str, Any] = builtin().resolve("display")
     return display
 
 
 def miit_link(as_of: dt.date | None = None) -> str:
     """The MIIT link a footer carries on a day (data/display.yaml: the link and its history)."""
-    display = _display()
     if as_of is not None:
-        for entry in sorted(display.get("miit_link_history") or [], key=lambda e: str(e["until"])):
-            until = entry["until"]
-            until = until if isinstance(until, dt.date) else dt.date.fromisoformat(str(until))
-            if as_of < until:
-                return str(entry["link"])
-    return str(display["miit_link"])
+        # The history's entries are dated data: those in force that day are kept.
+        earlier = builtin().on(as_of).files["display"].get("miit_link_history") or []
+        if earlier:
+            return str(earlier[0]["link"])
+    return str(_display()["miit_link"])
 
 
 def website_html(record: str, police: str | None = None, as_of: dt.date | None = None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..encoding import jsonable
 from .model import Rule, RuleSet
 
 #: Keys of a rule's definition that date it rather than say what it requires.
@@ -54,17 +55,7 @@ def _changes(old: Any, new: Any, path: str = "") -> list[tuple[str, Any, Any]]:
                 continue
             out.extend(_changes(old.get(key), new.get(key), f"{path}.{key}" if path else str(key)))
         return out
-    return [] if old == new else [(path, _plain(old), _plain(new))]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
+    return [] if old == new else [(path, jsonable(old), jsonable(new))]
 
 
 def text(result: dict[str, Any], lang: str = "en") -> str:

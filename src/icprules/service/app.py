@@ -31,7 +31,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import api
-from ..encoding import writable
+from ..encoding import jsonable, writable
 from ..errors import DocumentError, IcpRulesError, Problem
 from ..identifiers import record_number
 from ..messages import render
@@ -271,7 +271,7 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
             data, _positions = load_text(str(document))
         except LoadError as exc:
             raise DocumentError(exc.problem) from None
-        plain = _jsonable(data)
+        plain = jsonable(data)
         if to == "yaml":
             text = yaml.safe_dump(plain, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
             return Response(writable(text).encode("utf-8"), media_type="application/yaml; charset=utf-8")
@@ -395,7 +395,7 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
     async def rule_detail(rule_id: RuleId) -> dict[str, Any]:
         _known(rule_id)
         rule = ruleset.rule(rule_id, dt.date.today())
-        return {**_rule_summary(rule), "message": dict(rule.message), "definition": _jsonable(rule.spec)}
+        return {**_rule_summary(rule), "message": dict(rule.message), "definition": jsonable(rule.spec)}
 
     def _known(rule_id: str) -> None:
         if rule_id not in ruleset.ids:
@@ -467,16 +467,6 @@ def _rule_summary(rule: Any) -> dict[str, Any]:
                           "until": rule.effective_until.isoformat() if rule.effective_until else None},
             "superseded_by": rule.superseded_by, "source": [dict(s) for s in rule.source],
             "deprecated": rule.deprecated}
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
 
 
 def _warm(rules: RuleSet) -> None:
