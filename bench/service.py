@@ -101,14 +101,23 @@ def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> tuple[
 
 
 def in_process(texts: list[str]) -> float:
-    """Checks per second in this process, on one core, values first seen (memos emptied)."""
+    """Checks per second in this process, on one core, values first seen (memos emptied).
+
+    Every part of each report is read, as the service must to answer: check() works the checklist,
+    deadlines and masking out only when they are read, and a check that read none of them would not
+    be the same work.
+    """
+    from icprules.report.findings import PARTS
+
     rules = icprules.default_rules()
     best = float("inf")
     for _ in range(3):
         clear_memos()
         began = time.perf_counter()
         for text in texts:
-            icprules.check(icprules.DocumentText(text), attachments={}, today=TODAY, rules=rules)
+            report = icprules.check(icprules.DocumentText(text), attachments={}, today=TODAY, rules=rules)
+            for name in PARTS:
+                getattr(report, name)
         best = min(best, time.perf_counter() - began)
     return len(texts) / best
 
@@ -146,7 +155,7 @@ def main() -> None:
     rate = len(latencies) / wall
     per_worker = rate / args.workers
     ms = [x * 1000 for x in latencies]
-    print(f"in-process check():     {local:8.0f} documents/s (one core)")
+    print(f"in-process check():     {local:8.0f} documents/s (one core, every part read)")
     print(f"service, 1 client:      p50 {statistics.median(one_at_a_time) * 1000:6.1f} ms   "
           f"p99 {percentile(one_at_a_time, 0.99) * 1000:6.1f} ms")
     print(f"service, {args.clients} clients:     {rate:8.0f} requests/s with {args.workers} worker(s); "

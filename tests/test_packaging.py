@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import site
 import subprocess
 import sys
 import zipfile
@@ -46,6 +47,11 @@ def test_the_installed_wheel_checks_an_example(wheel: Path, tmp_path: Path) -> N
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     python = venv / "bin" / "python"
+    # The dependencies come from the interpreter running the tests; when that is itself a virtual
+    # environment, --system-site-packages reaches only its base, so its site-packages are added too.
+    lib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                         check=True, capture_output=True, text=True).stdout.strip()
+    Path(lib, "tests-parent.pth").write_text("\n".join(site.getsitepackages()) + "\n", encoding="utf-8")
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(wheel)],
                    check=True, capture_output=True)
     script = (

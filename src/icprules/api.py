@@ -13,15 +13,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from . import timeline
 from .errors import DocumentError
-from .evaluation import Context, checklist, decide, document_context, evaluate, new_env, normalized
+from .evaluation import document_context, evaluate, new_env
 from .explanation import Explanation
 from .explanation import explain as _explain
-from .primitives.identity import as_date
 from .reading.model import Application
 from .report.findings import Report
-from .report.privacy import Masker, mask_report, read_masked
+from .report.privacy import read_masked
+from .report_parts import CheckedParts
 from .ruleset.loading import load_rules, on_day
 from .ruleset.model import RuleSet
 
@@ -66,14 +65,9 @@ def check(document: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
     env = new_env(ruleset, doc, day)  # one context for every part: facts and check answers are worked out once
     context = document_context(ruleset, doc.data, in_force, env)
     findings = evaluate(ruleset, doc, today=day, env=env, context=context)
-    operation, provider, _, _, _ = context
-    report = Report(tuple(findings), operation=operation, provider=provider, today=day, as_of=in_force,
-                    normalized=normalized(ruleset, doc), verification=decide(ruleset, env, "verification"),
-                    materials=tuple(checklist(ruleset, env, context)),
-                    deadlines=tuple(_deadlines(ruleset, doc.data, day, context)), produced_by=ruleset.produced_by)
-    if reveal_personal:
-        return report
-    return mask_report(report, Masker.for_document(doc.data, ruleset.data))
+    # The checklist, deadlines, verification, canonical forms and masking are worked out when read.
+    return Report.deferred(CheckedParts(ruleset, doc, env, context, today=day, as_of=in_force, findings=findings,
+                                        reveal_personal=reveal_personal))
 
 
 @contextlib.contextmanager
@@ -124,22 +118,6 @@ def _empty_folder(pid: int) -> Path:
 
     atexit.register(remove)
     return folder
-
-
-def _deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date, context: Context) -> list[dict[str, Any]]:
-    """The deadlines of data/timeline.yaml from the day its clock starts, with their provider details."""
-    operation, provider, types, _, _ = context
-    table = ruleset.data.files.get("timeline", {})
-    entries = table.get("deadlines", [])
-    start = as_date(data.get(table.get("starts", {}).get("field", ""))) or day
-    out = timeline.deadlines(entries, start=start, operation=operation, service_types=types)
-    by_id = {e["id"]: e for e in entries}
-    for entry in out:
-        ref = by_id[entry["id"]].get("provider_details", {}).get("data")
-        details = ruleset.data.resolve(ref).get(provider or "") if ref else None
-        if details:
-            entry["access"] = {k: v for k, v in details.items() if k != "source"}
-    return out
 
 
 def application_schema(rules: RuleSet | None = None, as_of: dt.date | str | None = None) -> dict[str, Any]:

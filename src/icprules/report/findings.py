@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import FrozenInstanceError, dataclass
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 from ..encoding import jsonable, writable
 from ..paths import sort_key_text
@@ -48,33 +48,125 @@ class Finding:
         return out
 
 
-@dataclass(frozen=True)
-class Report:
-    """The result of checking one application."""
+class ReportSource(Protocol):
+    """Where a deferred report's parts come from (:mod:`icprules.report_parts`)."""
 
-    findings: tuple[Finding, ...]
-    operation: str | None = None
-    provider: str | None = None
-    today: dt.date | None = None
-    #: The day whose rules were applied (rules, province requirements and materials in force then).
-    as_of: dt.date | None = None
-    #: Canonical forms (E.164 phones, A-label domains, hex fingerprints...) by field path,
-    #: for the values whose canonical form differs from what was written.
-    normalized: Mapping[str, Any] = field(default_factory=dict)
-    #: ``{"result": "electronic"|"manual", "reason": {zh, en}, "source": [...]}``
-    verification: Mapping[str, Any] | None = None
-    #: The checklist: every material needed, where it goes, and whether it is provided.
-    materials: tuple[Mapping[str, Any], ...] = ()
-    #: Deadlines from the submission date: provider review, SMS window, authority review...
-    deadlines: tuple[Mapping[str, Any], ...] = ()
-    #: What produced the report: the icprules version, a digest of the rules and data loaded, the
-    #: packs and data overlays, and the dates of the data snapshots.
-    produced_by: Mapping[str, Any] = field(default_factory=dict)
+    def severities(self) -> tuple[str, ...]:
+        """The findings' severities (what ``ok`` and ``summary`` read, without the findings themselves)."""
+
+    def part(self, name: str) -> Any:
+        """One part of the report, by name (see :data:`PARTS`); asked at most once per part."""
+
+
+#: A report's parts, in the order of its dictionary.
+PARTS = ("findings", "operation", "provider", "today", "as_of", "normalized", "verification", "materials",
+         "deadlines", "produced_by")
+T = TypeVar("T")
+
+
+class _Part(Generic[T]):
+    """A report part: given to the constructor, or asked of the report's source when first read."""
+
+    def __init__(self, doc: str) -> None:
+        self.__doc__ = doc
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, report: None, owner: type | None = None) -> _Part[T]: ...
+    @overload
+    def __get__(self, report: Report, owner: type | None = None) -> T: ...
+
+    def __get__(self, report: Report | None, owner: type | None = None) -> T | _Part[T]:
+        if report is None:
+            return self
+        values = report.__dict__
+        if self.name not in values:
+            source = report._source
+            assert source is not None, "a report made from its parts holds every part"
+            values[self.name] = source.part(self.name)
+        value: T = values[self.name]
+        return value
+
+
+class Report:
+    """The result of checking one application.
+
+    Made from its parts (``Report(findings, operation=...)``), or by :func:`icprules.check` from a
+    source that works each part out when it is first read: a caller that reads ``ok`` and the
+    findings does not pay for the checklist, the deadlines, the canonical forms or their masking.
+    Either way a report reads, compares and serialises the same, and cannot be changed once made.
+    """
+
+    _source: ReportSource | None
+    _severities: tuple[str, ...]
+
+    findings = _Part[tuple[Finding, ...]]("The findings, ordered by severity, field path and rule id.")
+    operation = _Part[str | None]("The operation the application was checked as (``new``, ``change_info``...).")
+    provider = _Part[str | None]("The access provider whose rules applied.")
+    today = _Part[dt.date | None]("The day the check was made on.")
+    as_of = _Part[dt.date | None](
+        "The day whose rules were applied (rules, province requirements and materials in force then).")
+    normalized = _Part[Mapping[str, Any]](
+        "Canonical forms (E.164 phones, A-label domains, hex fingerprints...) by field path, for the values "
+        "whose canonical form differs from what was written.")
+    verification = _Part[Mapping[str, Any] | None](
+        '``{"result": "electronic"|"manual", "reason": {zh, en}, "source": [...]}``')
+    materials = _Part[tuple[Mapping[str, Any], ...]](
+        "The checklist: every material needed, where it goes, and whether it is provided.")
+    deadlines = _Part[tuple[Mapping[str, Any], ...]](
+        "Deadlines from the submission date: provider review, SMS window, authority review...")
+    produced_by = _Part[Mapping[str, Any]](
+        "What produced the report: the icprules version, a digest of the rules and data loaded, the packs "
+        "and data overlays, and the dates of the data snapshots.")
+
+    def __init__(self, findings: tuple[Finding, ...] = (), operation: str | None = None,
+                 provider: str | None = None, today: dt.date | None = None, as_of: dt.date | None = None,
+                 normalized: Mapping[str, Any] | None = None, verification: Mapping[str, Any] | None = None,
+                 materials: tuple[Mapping[str, Any], ...] = (), deadlines: tuple[Mapping[str, Any], ...] = (),
+                 produced_by: Mapping[str, Any] | None = None) -> None:
+        self.__dict__.update(
+            findings=tuple(findings), operation=operation, provider=provider, today=today, as_of=as_of,
+            normalized={} if normalized is None else normalized, verification=verification,
+            materials=tuple(materials), deadlines=tuple(deadlines),
+            produced_by={} if produced_by is None else produced_by, _source=None,
+            _severities=tuple(f.severity for f in findings))
+
+    @classmethod
+    def deferred(cls, source: ReportSource) -> Report:
+        """A report whose parts ``source`` works out when each is first read."""
+        report = cls.__new__(cls)
+        report.__dict__.update(_source=source, _severities=source.severities())
+        return report
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}: a report cannot be changed")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}: a report cannot be changed")
+
+    def __reduce__(self) -> tuple[type[Report], tuple[Any, ...]]:
+        # A copy or a pickle carries the parts themselves (each worked out now), never the source.
+        return Report, self._parts()
+
+    def _parts(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in PARTS)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Report) and self._parts() == other._parts()
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and its parts are mappings
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v}" for k, v in self.summary().items())
+        return f"<Report {'ok' if self.ok else 'not ok'}: {shown}>"
 
     @property
     def ok(self) -> bool:
         """True when no finding is an error (warnings and infos do not block)."""
-        return not any(f.severity == "error" for f in self.findings)
+        return "error" not in self._severities
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -85,8 +177,8 @@ class Report:
 
     def summary(self) -> dict[str, int]:
         counts = dict.fromkeys(SEVERITY_ORDER, 0)
-        for f in self.findings:
-            counts[f.severity] += 1
+        for severity in self._severities:
+            counts[severity] += 1
         return counts
 
     def to_dict(self) -> dict[str, Any]:

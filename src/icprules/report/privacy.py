@@ -25,7 +25,7 @@ from ..errors import DocumentError
 from ..identifiers import ric
 from ..primitives.contact import national_phone, normalise_phone
 from ..reading.document import Document, read
-from .findings import Finding, Report
+from .findings import PARTS, Finding, Report
 
 
 def _mask(text: str, kind: str, masks: Mapping[str, Any]) -> str:
@@ -172,17 +172,25 @@ def mask_report(report: Report, masker: Masker) -> Report:
     """The report with every personal value masked."""
     if masker.empty:
         return report
-    findings = tuple(_mask_finding(f, masker) for f in report.findings)
-    # Deadlines are built from data alone; materials and the verification reason may quote the
-    # entity's name or a path, where a personal value can hide.
-    # A canonical form is the value to submit: a masked one would mislead, so it is left out
-    # (reveal_personal shows it).
-    normalized = {path: value for path, value in report.normalized.items() if masker.value(value) == value}
-    return dataclasses.replace(
-        report, findings=findings, normalized=normalized,
-        operation=masker.value(report.operation), provider=masker.value(report.provider),
-        materials=tuple({**m, "reason": masker.value(m["reason"])} for m in report.materials),
-        verification=masker.value(report.verification) if report.verification else report.verification)
+    return Report(*(mask_part(name, getattr(report, name), masker) for name in PARTS))
+
+
+def mask_part(name: str, value: Any, masker: Masker) -> Any:
+    """One part of a report (see :data:`~icprules.report.findings.PARTS`) with its personal values masked."""
+    if masker.empty or value is None:
+        return value
+    if name == "findings":
+        return tuple(_mask_finding(f, masker) for f in value)
+    if name == "normalized":
+        # A canonical form is the value to submit: a masked one would mislead, so it is left out
+        # (reveal_personal shows it).
+        return {path: v for path, v in value.items() if masker.value(v) == v}
+    if name == "materials":
+        # Materials quote the entity's name or a path in their reason, where a personal value can hide.
+        return tuple({**m, "reason": masker.value(m["reason"])} for m in value)
+    if name in ("operation", "provider", "verification"):
+        return masker.value(value)
+    return value  # dates, deadlines (from data alone) and what produced the report
 
 
 def _mask_finding(finding: Finding, masker: Masker) -> Finding:

@@ -1,0 +1,87 @@
+"""A checked application's report parts, each worked out when it is first read.
+
+Checking a document means reading it and running the rules; the checklist of materials, the
+deadlines, the verification path, the canonical forms and the masking of personal values are a
+third of the work again, and many callers (a form that shows the findings, a pipeline that reads
+``ok``) never read them. :class:`CheckedParts` keeps what they need (the document, the check's
+context with its facts and answers already worked out) and builds each part on first read, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from . import timeline
+from .context import Env
+from .evaluation import Context, checklist, decide, normalized
+from .primitives.identity import as_date
+from .reading.document import Document
+from .report.findings import PARTS, Finding
+from .report.privacy import Masker, mask_part
+from .ruleset.model import RuleSet
+
+
+class CheckedParts:
+    """The parts of one check's report (a :class:`~icprules.report.findings.ReportSource`).
+
+    Parts are built under a lock, one at a time and once each: they share the check's context
+    (its facts and cached answers), and a report may be read from several threads. Once every part
+    has been read, the document and the context are let go.
+    """
+
+    def __init__(self, ruleset: RuleSet, doc: Document, env: Env, context: Context, *, today: dt.date,
+                 as_of: dt.date, findings: list[Finding], reveal_personal: bool) -> None:
+        self._ruleset, self._doc, self._env, self._context = ruleset, doc, env, context
+        self._today, self._as_of, self._findings = today, as_of, tuple(findings)
+        self._reveal = reveal_personal
+        self._masker: Masker | None = None
+        self._lock = threading.Lock()
+        self._built: dict[str, Any] = {}
+        self._make: dict[str, Callable[[], Any]] = {
+            "findings": lambda: self._findings,
+            "operation": lambda: self._context[0],
+            "provider": lambda: self._context[1],
+            "today": lambda: self._today,
+            "as_of": lambda: self._as_of,
+            "normalized": lambda: normalized(self._ruleset, self._doc),
+            "verification": lambda: decide(self._ruleset, self._env, "verification"),
+            "materials": lambda: tuple(checklist(self._ruleset, self._env, self._context)),
+            "deadlines": lambda: tuple(deadlines(self._ruleset, self._doc.data, self._today, self._context)),
+            "produced_by": lambda: self._ruleset.produced_by,
+        }
+
+    def severities(self) -> tuple[str, ...]:
+        return tuple(f.severity for f in self._findings)
+
+    def part(self, name: str) -> Any:
+        with self._lock:
+            if name in self._built:  # two threads asked at once: the second gets the first one's
+                return self._built[name]
+            value = self._make[name]()
+            if not self._reveal:
+                if self._masker is None:
+                    self._masker = Masker.for_document(self._doc.data, self._ruleset.data)
+                value = mask_part(name, value, self._masker)
+            self._built[name] = value
+            if len(self._built) == len(PARTS):
+                del self._doc, self._env, self._make, self._masker
+            return value
+
+
+def deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date, context: Context) -> list[dict[str, Any]]:
+    """The deadlines of data/timeline.yaml from the day its clock starts, with their provider details."""
+    operation, provider, types, _, _ = context
+    table = ruleset.data.files.get("timeline", {})
+    entries = table.get("deadlines", [])
+    start = as_date(data.get(table.get("starts", {}).get("field", ""))) or day
+    out = timeline.deadlines(entries, start=start, operation=operation, service_types=types)
+    by_id = {e["id"]: e for e in entries}
+    for entry in out:
+        ref = by_id[entry["id"]].get("provider_details", {}).get("data")
+        details = ruleset.data.resolve(ref).get(provider or "") if ref else None
+        if details:
+            entry["access"] = {k: v for k, v in details.items() if k != "source"}
+    return out

@@ -1,0 +1,121 @@
+"""A report's parts are worked out when first read, and read the same as a report made whole."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+import threading
+from typing import Any
+
+import pytest
+
+import icprules
+from conftest import EXAMPLES, TODAY, run
+from icprules import evaluation, report_parts
+from icprules.report.findings import PARTS, Report
+from icprules.report.privacy import Masker, mask_report
+
+
+def _whole(doc: dict[str, Any], reveal_personal: bool = False) -> Report:
+    """The same report made the eager way: every part worked out at once, then masked by mask_report."""
+    rules = icprules.default_rules()
+    read = icprules.read_document(doc, base_dir=EXAMPLES)
+    env = evaluation.new_env(rules, read, TODAY)
+    context = evaluation.document_context(rules, read.data, TODAY, env)
+    findings = evaluation.evaluate(rules, read, today=TODAY, env=env, context=context)
+    whole = Report(tuple(findings), operation=context[0], provider=context[1], today=TODAY, as_of=TODAY,
+                   normalized=evaluation.normalized(rules, read),
+                   verification=evaluation.decide(rules, env, "verification"),
+                   materials=tuple(evaluation.checklist(rules, env, context)),
+                   deadlines=tuple(report_parts.deadlines(rules, read.data, TODAY, context)),
+                   produced_by=rules.produced_by)
+    return whole if reveal_personal else mask_report(whole, Masker.for_document(read.data, rules.data))
+
+
+@pytest.mark.parametrize("name", ["website", "app"])
+def test_a_deferred_report_reads_as_one_made_whole(name: str, request: pytest.FixtureRequest) -> None:
+    doc = request.getfixturevalue(name)
+    doc["entity"]["principal"]["phone"] = "138 0013 8000"  # a personal value quoted by findings
+    doc["services"][0]["domains"].append("https://bad.example.cn")
+    deferred = run(doc)
+    whole = _whole(doc)
+    assert deferred.to_dict() == whole.to_dict()
+    assert deferred == whole
+    assert "138 0013 8000" not in deferred.to_json() and "13800138000" not in deferred.to_json()
+
+
+def test_reading_ok_and_the_findings_works_out_no_other_part(website: dict[str, Any],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    for name in ("checklist", "decide", "normalized", "deadlines"):
+        real = getattr(report_parts, name)
+        def counted(*args: Any, _name: str = name, _real: Any = real, **kwargs: Any) -> Any:
+            asked.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(report_parts, name, counted)
+    website["services"][0]["domains"] = ["x"]
+    report = run(website)
+    assert not report.ok and report.summary()["error"] >= 1
+    assert report.findings and asked == []
+    assert report.materials and asked == ["checklist"]
+    report.to_dict()
+    assert sorted(asked) == ["checklist", "deadlines", "decide", "normalized"]
+    report.to_dict()
+    assert len(asked) == 4, "each part is worked out once"
+
+
+def test_changing_the_document_after_the_check_changes_nothing_in_the_report(website: dict[str, Any]) -> None:
+    expected = run(copy.deepcopy(website)).to_dict()
+    report = run(website)
+    website["entity"]["name"] = "张三"
+    website["services"].clear()
+    assert report.to_dict() == expected
+
+
+def test_parts_read_from_many_threads_at_once_are_the_same_objects(app: dict[str, Any]) -> None:
+    report = run(app)
+    seen: list[tuple[Any, ...]] = []
+    start = threading.Barrier(8)
+
+    def read() -> None:
+        start.wait()
+        seen.append(tuple(getattr(report, name) for name in reversed(PARTS)))
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 8
+    assert all(all(a is b for a, b in zip(parts, seen[0], strict=True)) for parts in seen)
+    assert report.to_dict() == _whole(app).to_dict()
+
+
+def test_a_report_cannot_be_changed_and_copies_carry_its_parts(website: dict[str, Any]) -> None:
+    report = run(website)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.findings = ()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del report.materials
+    for copied in (pickle.loads(pickle.dumps(report)), copy.deepcopy(report), copy.copy(report)):
+        assert copied == report and copied.to_dict() == report.to_dict()
+        assert copied._source is None  # made whole: nothing of the document is kept behind
+    assert repr(report).startswith("<Report ok")
+
+
+def test_a_report_made_from_its_parts_is_the_same_as_before(website: dict[str, Any]) -> None:
+    report = Report(findings=(), operation="new", today=TODAY)
+    assert report.ok and report.summary() == {"error": 0, "warning": 0, "info": 0}
+    assert report.materials == () and report.normalized == {} and report.produced_by == {}
+    assert report.to_dict()["operation"] == "new"
+    assert Report() != report and Report(operation="new", today=TODAY) == report
+
+
+def test_revealed_reports_defer_too(website: dict[str, Any]) -> None:
+    website["entity"]["principal"]["phone"] = "138 0013 8000"
+    report = icprules.check(website, today=TODAY, base_dir=EXAMPLES, reveal_personal=True)
+    assert report.to_dict() == _whole(website, reveal_personal=True).to_dict()
+    assert report.normalized["entity.principal.phone"] == "13800138000"
+    assert "entity.principal.phone" not in run(website).normalized  # masked: left out
