@@ -49,3 +49,30 @@ def test_the_fast_path_agrees_with_idna_on_edges(host: str) -> None:
 def test_the_fast_path_is_taken_for_plain_names() -> None:
     assert network._LDH.match("www.site1.example.com.cn")
     assert not network._LDH.match("xn--fsqu00a.cn") and not network._LDH.match("例子.cn")
+
+
+# Internationalised names: what people write (CJK, accented Latin, full-width letters, upper case,
+# A-labels, mixed) and what trips IDNA (ß and ZWJ/ZWNJ, combining marks, RTL digits, symbols).
+_IDN_CHARS = "示例中国公司网络商城测试ａｂＣéÉüßſ\u200d\u200c\u0301ΣσΑабв٣۳ー・〇①Ⅻ"
+idn_labels = st.one_of(
+    st.text(alphabet=_IDN_CHARS + "abcXYZ019-", min_size=1, max_size=8),
+    st.sampled_from(["xn--fsqu00a", "xn--fiqs8s", "XN--55QX5D", "xn--zfr164b", "xn--ls8h", "xn--a-ecp.ru"]),
+    labels,
+)
+idn_hosts = st.lists(idn_labels, min_size=2, max_size=4).map(".".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(idn_hosts)
+def test_mapping_once_agrees_with_encode_then_decode(host: str) -> None:
+    mine = _by_icprules(host)
+    if isinstance(mine, str) and mine.startswith("refused:"):
+        return
+    assert mine == _by_idna(host), host
+
+
+@pytest.mark.parametrize("host", ["示例.中国", "示例公司.公司", "ＥＸＡＭＰＬＥ.ｃｎ", "Bücher.de", "faß.de",
+                                  "xn--fsqu00a.中国", "例子。中国", "a\u200db.cn",
+                                  "é.cn", "e\u0301.cn", "١٢.cn", "ΣΑΣ.gr", "①.cn"])
+def test_mapping_once_agrees_on_known_names(host: str) -> None:
+    assert _by_icprules(host) == _by_idna(host)

@@ -13,6 +13,7 @@ import pytest
 import icprules
 from conftest import EXAMPLES, TODAY, run
 from icprules import evaluation, report_parts
+from icprules.messages import Message
 from icprules.report.findings import PARTS, Report
 from icprules.report.privacy import Masker, mask_report
 
@@ -119,3 +120,14 @@ def test_revealed_reports_defer_too(website: dict[str, Any]) -> None:
     assert report.to_dict() == _whole(website, reveal_personal=True).to_dict()
     assert report.normalized["entity.principal.phone"] == "13800138000"
     assert "entity.principal.phone" not in run(website).normalized  # masked: left out
+
+
+def test_a_findings_message_is_rendered_when_first_read(website: dict[str, Any]) -> None:
+    website["services"][0]["domains"] = ["https://example.cn"]
+    report = icprules.check(website, today=TODAY, base_dir=EXAMPLES, reveal_personal=True)
+    (found,) = report.by_rule("service.domain-format")
+    assert isinstance(found.message, Message) and found.message._text is None
+    assert found.message["en"].startswith("Domain") and "https://example.cn" in found.message["en"]
+    assert dict(found.message) == {"zh": found.message["zh"], "en": found.message["en"]}
+    assert pickle.loads(pickle.dumps(found.message)) == found.message
+    assert found == pickle.loads(pickle.dumps(found))

@@ -18,7 +18,7 @@ from . import paths
 from .context import Env, FactFunction, TraceStep
 from .data import ui
 from .language.compiler import Getter, Test, compile_condition, getter
-from .messages import render
+from .messages import Message, render
 from .paths import MISSING
 from .reading.document import Document
 from .report.findings import Finding
@@ -311,14 +311,8 @@ def finding(plan: Plan, env: Env, item_path: paths.Segments, item: Any, line: in
         params.update(env.params)
     code = params.get("why")
     wording = env.reasons.get(code) if isinstance(code, str) else None
-    message = {}
-    for lang, text in rule.message.items():
-        if wording is None:
-            message[lang] = render(text, params, lang)
-        else:
-            # A check's reason is a code; each language gets its own wording, with the check's params.
-            message[lang] = render(text, {**params, "why": render(wording.get(lang, str(code)), params, lang)}, lang)
-    return Finding(rule.id, rule.severity, full_path, message, rule.source, observed, line)
+    return Finding(rule.id, rule.severity, full_path, Message(rule.message, params, wording), rule.source,
+                   observed, line)
 
 
 def _could_not_check(rule: Rule, env: Env, item_path: paths.Segments, doc: Document, exc: Exception) -> Finding:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -55,6 +55,53 @@ def render(template: str, params: Mapping[str, Any], lang: str | None = None) ->
         else:
             out.append(show(value, lang, style))
     return "".join(out)
+
+
+class Message(Mapping[str, str]):
+    """A finding's message in each of its languages, rendered when first read.
+
+    A check makes its findings' parameters as it goes, but a caller may read only whether the
+    application passes, or only the findings' fields: the text is made from them on first read.
+    ``wording``: the wording of a check's reason code in each language (the ``{why}`` parameter).
+    """
+
+    __slots__ = ("_params", "_templates", "_text", "_wording")
+
+    def __init__(self, templates: Mapping[str, str], params: dict[str, Any],
+                 wording: Mapping[str, str] | None = None) -> None:
+        self._templates, self._params, self._wording = templates, params, wording
+        self._text: dict[str, str] | None = None
+
+    def _rendered(self) -> dict[str, str]:
+        text = self._text
+        if text is None:
+            params, wording = self._params, self._wording
+            text = {}
+            for lang, template in self._templates.items():
+                if wording is None:
+                    text[lang] = render(template, params, lang)
+                else:
+                    # A reason is a code; each language gets its own wording, with the check's params.
+                    why = render(wording.get(lang, str(params.get("why"))), params, lang)
+                    text[lang] = render(template, {**params, "why": why}, lang)
+            self._text = text
+        return text
+
+    def __getitem__(self, lang: str) -> str:
+        return self._rendered()[lang]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._templates)
+
+    def __len__(self) -> int:
+        return len(self._templates)
+
+    def __repr__(self) -> str:
+        return repr(self._rendered())
+
+    def __reduce__(self) -> tuple[type[dict[str, str]], tuple[dict[str, str]]]:
+        # A copy or a pickle carries the text, not the parameters it was made from.
+        return dict, (dict(self._rendered()),)
 
 
 @lru_cache(maxsize=1024)

@@ -85,24 +85,42 @@ def parse_domain(text: str) -> tuple[str, str]:
         # two give the same answer). Anything else goes through idna below.
         return lower, lower
     try:
-        ascii_form = idna.encode(host, uts46=True).decode("ascii")
-        # ToUnicode only changes "xn--" labels; skipping it otherwise halves the cost.
-        unicode_form = idna.decode(ascii_form) if "xn--" in ascii_form else ascii_form.lower()
+        # idna.encode(host, uts46=True) is exactly this mapping, then each label's checks and
+        # punycode. Mapping once keeps the mapped name, which *is* the U-label form unless a label
+        # was written as an A-label ("xn--..."): only then is ToUnicode needed. That halves an IDN's
+        # cost; tests/test_domains.py proves the answers identical to encode-then-decode.
+        mapped = idna.uts46_remap(host, std3_rules=False, transitional=False)
+        ascii_form = idna.encode(mapped).decode("ascii")
+        if any(label.startswith("xn--") for label in mapped.split(".")):
+            unicode_form = idna.decode(ascii_form)
+        else:
+            unicode_form = mapped
     except (idna.IDNAError, UnicodeError) as exc:
         raise DomainError("domain_invalid", detail=str(exc)[:80]) from None
     return ascii_form.lower(), unicode_form
 
 
-def registrable(ascii_domain: str) -> str | None:
-    """The registrable domain ("example.com.cn" for "a.b.example.com.cn"), or None.
+#: A parsed domain: (A-label form, U-label form), as parse_domain gives it.
+Forms = tuple[str, str]
 
-    Takes and gives the A-label form. The list is asked in the U-label form (see :func:`psl`);
-    IDNA maps label by label, so the answer's labels are the same last labels of either form.
-    """
+
+def registrable(ascii_domain: str) -> str | None:
+    """The registrable domain ("example.com.cn" for "a.b.example.com.cn"), or None. Takes and gives
+    the A-label form."""
     try:
-        ascii_form, unicode_form = parse_domain(ascii_domain)
+        return registrable_of(parse_domain(ascii_domain))
     except DomainError:
         return None
+
+
+def registrable_of(forms: Forms) -> str | None:
+    """The registrable domain of a parsed domain, in the A-label form.
+
+    The list is asked in the U-label form (see :func:`psl`); IDNA maps label by label, so the
+    answer's labels are the same last labels of either form. Taking the parsed forms, not a name,
+    saves parsing an IDN a second time from its A-label form.
+    """
+    ascii_form, unicode_form = forms
     found = psl().privatesuffix(unicode_form)
     if not found:
         return None
@@ -117,24 +135,40 @@ def platform_suffix(ascii_domain: str, reg: str | None = None) -> str | None:
     domain. Only a name below a registrable domain can be one, so the whole list is loaded only then.
     ``reg``: its registrable domain, when the caller has it already.
     """
-    reg = reg or registrable(ascii_domain)
-    if reg is None or reg == ascii_domain:
+    try:
+        return platform_of(parse_domain(ascii_domain), reg)
+    except DomainError:
         return None
-    unicode_form = parse_domain(ascii_domain)[1]
+
+
+def platform_of(forms: Forms, reg: str | None = None) -> str | None:
+    """:func:`platform_suffix` of a parsed domain."""
+    ascii_form, unicode_form = forms
+    reg = reg or registrable_of(forms)
+    if reg is None or reg == ascii_form:
+        return None
     private = psl(only_icann=False).publicsuffix(unicode_form)
     icann = psl().publicsuffix(unicode_form)
     if not private or not icann or private == icann:
         return None
     labels = str(private).count(".") + 1
-    return ".".join(ascii_domain.split(".")[-labels:])
+    return ".".join(ascii_form.split(".")[-labels:])
 
 
 def level(ascii_domain: str) -> int | None:
     """Level counted from the registrable domain: example.com.cn is 2, b.a.example.com.cn is 4."""
-    reg = registrable(ascii_domain)
+    try:
+        return level_of(parse_domain(ascii_domain))
+    except DomainError:
+        return None
+
+
+def level_of(forms: Forms) -> int | None:
+    """:func:`level` of a parsed domain."""
+    reg = registrable_of(forms)
     if reg is None:
         return None
-    return 2 + ascii_domain.count(".") - reg.count(".")
+    return 2 + forms[0].count(".") - reg.count(".")
 
 
 @check("domain", doc={"zh": "合法的域名（支持中文域名）：不带协议、路径、端口、通配符，也不是 IP 地址",
@@ -143,14 +177,13 @@ def _domain(value: Any, _params: Any, _env: Env) -> Any:
     if not isinstance(value, str):
         return False, why("not_text")
     try:
-        parse_domain(value)
+        forms = parse_domain(value)
     except DomainError as exc:
         return False, why(exc.code, **exc.params)
-    ascii_form = parse_domain(value)[0]
-    reg = registrable(ascii_form)
+    reg = registrable_of(forms)
     if reg is None:
         return False, why("domain_bare_suffix")
-    platform = platform_suffix(ascii_form, reg)
+    platform = platform_of(forms, reg)
     if platform is not None:
         return False, why("domain_platform", platform=platform)
     return True
@@ -199,15 +232,15 @@ def _tld_approved(value: Any, params: Any, _env: Env) -> Any:
 @transform("domain_level", doc={"zh": "域名级数（从可注册域名算起，example.com.cn 为二级）",
                                 "en": "domain level counted from the registrable domain (example.com.cn is 2)"})
 def _domain_level(value: Any, _params: Any) -> Any:
-    return _on_ascii(value, level)
+    return _on_forms(value, level_of)
 
 
-def _on_ascii(value: Any, func: Any) -> Any:
-    """``func`` of the domain's A-label form; absent when the domain does not parse or ``func`` gives None."""
+def _on_forms(value: Any, func: Any) -> Any:
+    """``func`` of the parsed domain; absent when the domain does not parse or ``func`` gives None."""
     from ..paths import MISSING
 
     try:
-        found = func(parse_domain(str(value))[0])
+        found = func(parse_domain(str(value)))
     except DomainError:
         return MISSING
     return MISSING if found is None else found
@@ -216,12 +249,12 @@ def _on_ascii(value: Any, func: Any) -> Any:
 @transform("domain_ascii", doc={"zh": "域名的规范 ASCII 形式（Punycode，小写）",
                                 "en": "the canonical ASCII form of a domain (punycode, lower case)"})
 def _domain_ascii(value: Any, _params: Any) -> Any:
-    return _on_ascii(value, lambda ascii_form: ascii_form)
+    return _on_forms(value, lambda forms: forms[0])
 
 
 @transform("registrable_domain", doc={"zh": "可注册域名（主域名）", "en": "the registrable domain"})
 def _registrable(value: Any, _params: Any) -> Any:
-    return _on_ascii(value, registrable)
+    return _on_forms(value, registrable_of)
 
 
 _DOTTED = re.compile(r"(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})")
