@@ -9,10 +9,14 @@ the same comparison on 100,000 values of each.
 from __future__ import annotations
 
 import string
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stdnum.cn import ric as stdnum_ric
+from stdnum.exceptions import ValidationError
 
+from icprules.identifiers import ric, uscc
 from icprules.primitives.contact import (
     cn_mobile_fast,
     email_plain_valid,
@@ -119,3 +123,38 @@ def test_every_range_edge_answers_as_ipaddress() -> None:
                 assert ipv4_public(str(address)) == _public_full(address), address
     for odd in ("010.0.0.1", "1.2.3", "256.1.1.1", "1.2.3.4 ", "::1", "52.83.10.21/32"):
         assert ipv4_public(odd) is None
+
+
+def _outcome(validate: Any, number: str) -> Any:
+    try:
+        return validate(number)
+    except ValidationError as exc:
+        return exc
+
+
+id_numbers = st.one_of(
+    st.tuples(st.sampled_from(["110105", "310115", "440305", "810000", "000000"]),
+              st.text("0123456789", min_size=11, max_size=11), st.sampled_from("0123456789Xx")).map("".join),
+    st.text("0123456789Xx -", min_size=0, max_size=20))
+credit_codes = st.one_of(
+    st.tuples(st.sampled_from(["91", "92", "12", "N2", "Y1"]), st.sampled_from(["110105", "440300", "000000"]),
+              st.text("0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=10, max_size=10)).map("".join),
+    st.text("0123456789ABCDEFGHJKLMNPQRTUWXYIOZSV -", min_size=0, max_size=20))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(number=id_numbers, code=credit_codes)
+def test_memoised_validation_answers_as_the_first_time(number: str, code: str) -> None:
+    """ric and uscc remember each number's outcome (several rules check one number); a repeated call
+    gives the same compact form, or raises a new error of the same stdnum type."""
+    for module, value in ((ric, number), (uscc, code)):
+        module._checked.cache_clear()
+        first = _outcome(module.validate, value)
+        again = _outcome(module.validate, value)
+        if isinstance(first, ValidationError):
+            assert type(again) is type(first) and again is not first
+            assert not module.is_valid(value)
+        else:
+            assert again == first and module.is_valid(value)
+    if isinstance(_outcome(ric.validate, number), str):
+        assert ric.birth_date(number) == stdnum_ric.get_birth_date(ric.compact(number))

@@ -258,11 +258,14 @@ def run(selected: tuple[Plan, ...], env: Env, doc: Document, findings: list[Find
     """Apply each rule to each of its items, adding findings (and, when asked, each item's trace).
 
     The one loop of evaluation: checking a document runs it over the plans that apply; explaining
-    a rule runs it over that rule's traced plan, with ``traces`` to keep each item's steps.
+    a rule runs it over that rule's traced plan, with ``traces`` to keep each item's steps. The
+    loop is written twice, once with the trace's bookkeeping and once without: a check runs it
+    for some two hundred items per document, and the untraced one is the hot path.
     """
+    if traces is not None:
+        _run_traced(selected, env, doc, findings, traces)
+        return
     root = doc.data
-    tracing = traces is not None
-    entry: ItemTrace | None = None
     expanded: Expansions = {}
     root_item = (((), root),)
     for plan in selected:
@@ -273,29 +276,45 @@ def run(selected: tuple[Plan, ...], env: Env, doc: Document, findings: list[Find
             if env.params:
                 env.params = {}
             env.item_path = item_path
-            if tracing:
-                entry = ItemTrace(paths.format_path(item_path))
-                traces.append(entry)  # type: ignore[union-attr]
-                env.trace, env.depth = entry.when, 0
+            try:
+                if (when is None or when(env, item)) and not test(env, item):
+                    findings.append(finding(plan, env, item_path, item, doc.line_of((*item_path, *rule.path))))
+            except Exception as exc:  # one rule's failure is that rule's finding, not the report's
+                findings.append(_could_not_check(rule, env, item_path, doc, exc))
+
+
+def _run_traced(selected: tuple[Plan, ...], env: Env, doc: Document, findings: list[Finding],
+                traces: list[ItemTrace]) -> None:
+    """:func:`run`, keeping each item's steps and outcome in ``traces``."""
+    root = doc.data
+    expanded: Expansions = {}
+    root_item = (((), root),)
+    for plan in selected:
+        rule = plan.rule
+        when, test = plan.when, plan.test
+        env.steps = 0
+        for item_path, item in items(rule, root, expanded) if rule.each else root_item:
+            if env.params:
+                env.params = {}
+            env.item_path = item_path
+            entry = ItemTrace(paths.format_path(item_path))
+            traces.append(entry)
+            env.trace, env.depth = entry.when, 0
             try:
                 applicable = when is None or when(env, item)
-                if tracing:
-                    entry.applies = applicable  # type: ignore[union-attr]
-                    env.trace, env.depth = entry.assertion, 0  # type: ignore[union-attr]
+                entry.applies = applicable
+                env.trace, env.depth = entry.assertion, 0
                 if applicable and not test(env, item):
                     found = finding(plan, env, item_path, item, doc.line_of((*item_path, *rule.path)))
                     findings.append(found)
-                    if tracing:
-                        entry.passed, entry.finding = False, found  # type: ignore[union-attr]
-                elif tracing and applicable:
-                    entry.passed = True  # type: ignore[union-attr]
+                    entry.passed, entry.finding = False, found
+                elif applicable:
+                    entry.passed = True
             except Exception as exc:  # one rule's failure is that rule's finding, not the report's
                 found = _could_not_check(rule, env, item_path, doc, exc)
                 findings.append(found)
-                if tracing:
-                    entry.finding = found  # type: ignore[union-attr]
-            if tracing:
-                env.trace = None
+                entry.finding = found
+            env.trace = None
 
 
 def finding(plan: Plan, env: Env, item_path: paths.Segments, item: Any, line: int | None) -> Finding:

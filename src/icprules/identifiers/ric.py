@@ -44,14 +44,26 @@ def compact(number: str) -> str:
 
 def validate(number: str) -> str:
     """Check length, digits, check character and birth date; return the compact form."""
+    found = _checked(number)
+    if isinstance(found, type):
+        raise found()
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _checked(number: str) -> str | type[ValidationError]:
+    """The compact form, or the error's type: one number is checked by several rules of a document."""
     number = compact(number)
     if len(number) != 18:
-        raise InvalidLength()
+        return InvalidLength
     if not number[:17].isdigit() or not number[:17].isascii():
-        raise InvalidFormat()
+        return InvalidFormat
     if number[-1] != _stdnum_ric.calc_check_digit(number):
-        raise InvalidChecksum()
-    birth_date(number)
+        return InvalidChecksum
+    try:
+        birth_date(number)
+    except ValidationError as exc:
+        return type(exc)
     return number
 
 
@@ -64,10 +76,18 @@ def is_valid(number: str) -> bool:
 
 def birth_date(number: str) -> dt.date:
     """The birth date; ``InvalidComponent`` when it is not a real date."""
-    value = _stdnum_ric.get_birth_date(compact(number))
-    if not isinstance(value, dt.date):  # pragma: no cover - stdnum always returns a date
+    value = _birth_date(number)
+    if not isinstance(value, dt.date):
         raise InvalidComponent()
     return value
+
+
+@lru_cache(maxsize=4096)
+def _birth_date(number: str) -> dt.date | None:
+    try:
+        return _stdnum_ric.get_birth_date(compact(number))
+    except InvalidComponent:
+        return None
 
 
 def division_doubt(number: str) -> tuple[str, dict[str, str]] | None:

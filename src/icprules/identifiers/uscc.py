@@ -19,6 +19,7 @@ pair is a separate, softer question (:func:`registration_doubt`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stdnum.cn import uscc as _stdnum_uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
@@ -57,15 +58,24 @@ def calc_check_digit(number: str) -> str:
 
 def validate(number: str) -> str:
     """Check length, layout, region and check character; return the compact form."""
+    found = _checked(number)
+    if isinstance(found, type):
+        raise found()
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _checked(number: str) -> str | type[ValidationError]:
+    """The compact form, or the error's type: one code is checked by several rules of a document."""
     number = compact(number)
     if len(number) != 18:
-        raise InvalidLength()
+        return InvalidLength
     if not _FORMAT.match(number):
-        raise InvalidFormat()
+        return InvalidFormat
     if number[2:8] == "000000":  # GB/T 2260 has no such division; real codes name their registrar's
-        raise InvalidComponent()
+        return InvalidComponent
     if number[-1] != calc_check_digit(number):
-        raise InvalidChecksum()
+        return InvalidChecksum
     return number
 
 
