@@ -7,9 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import icprules
 from conftest import EXAMPLES, base, run
+from icprules.errors import DocumentError
+from icprules.reading import document
 
 
 @pytest.mark.parametrize("name", ["website-application.yaml", "app-application.yaml"])
@@ -118,3 +122,26 @@ def test_missing_file_is_a_document_error() -> None:
 def test_not_a_mapping() -> None:
     (problem,) = _error("- just\n- a list\n").problems
     assert "mapping" in problem.message
+
+
+_tree = st.recursive(
+    st.one_of(st.text(max_size=7), st.integers(), st.none()),
+    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(st.text(max_size=3), inner, max_size=5)),
+    max_leaves=30)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_tree)
+def test_the_quick_bounds_walk_agrees_with_the_one_that_locates(value: Any) -> None:
+    """Small limits, so that generated documents cross each of them; the quick walk says whether a
+    document is within them, and the located walk raises exactly when it is not."""
+    limits = {"MAX_TEXT": 5, "MAX_ITEMS": 3, "MAX_DEPTH": 3, "MAX_VALUES": 12}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, limit in limits.items():
+            patch.setattr(document, name, limit)
+        try:
+            document._locate_bounds(value, document.Positions(None))
+            located = True
+        except DocumentError:
+            located = False
+        assert document._within_bounds(value) is located

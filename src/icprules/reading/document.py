@@ -112,6 +112,12 @@ MAX_ITEMS = 1000
 
 def _check_bounds(data: Any, positions: Positions) -> None:
     """Refuse documents too deep, too large, or with huge strings or lists, before any rule runs."""
+    if not _within_bounds(data):  # nearly every document is: saying where is for the others
+        _locate_bounds(data, positions)
+
+
+def _locate_bounds(data: Any, positions: Positions) -> None:
+    """Raise the located problem of a document beyond the bounds."""
     stack: list[tuple[Any, paths.Segments]] = [(data, ())]
     count = 0
     while stack:
@@ -133,6 +139,29 @@ def _check_bounds(data: Any, positions: Positions) -> None:
             if len(value) > MAX_ITEMS:
                 raise DocumentError(positions.problem(f"a list of {len(value)} items; at most {MAX_ITEMS}", path))
             stack.extend((v, (*path, i)) for i, v in enumerate(value))
+
+
+def _within_bounds(data: Any) -> bool:
+    """Whether :func:`_check_bounds` would pass ``data``: the same limits, without making each value's path."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    count = 0
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES or depth > MAX_DEPTH:
+            return False
+        if value.__class__ is str or isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                return False
+        elif value.__class__ is dict or isinstance(value, Mapping):
+            if len(value) > MAX_ITEMS:
+                return False
+            stack.extend([(v, depth + 1) for v in value.values()])
+        elif isinstance(value, (list, tuple)):
+            if len(value) > MAX_ITEMS:
+                return False
+            stack.extend([(v, depth + 1) for v in value])
+    return True
 
 
 def from_data(data: Any, *, positions: Positions | None = None, base_dir: Path | None = None,
