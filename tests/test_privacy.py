@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import icprules
 from conftest import EXAMPLES, run
+from icprules.identifiers import ric
+from icprules.report import privacy
 from test_cli import cli
 
 ID = "11010519491231002X"
@@ -159,3 +163,23 @@ def test_a_masked_value_is_never_offered_as_the_value_to_submit() -> None:
     masked = run(doc)
     assert "entity.principal.phone" not in masked.normalized
     assert not any("*" in str(v) for v in masked.normalized.values())
+
+
+def _recognised_whole_text(text: str) -> list[tuple[str, str]]:
+    """The reference: each pattern run over the whole text (what privacy.recognised did before it ran
+    them only inside candidate runs)."""
+    found = [(m.group(1), "id") for m in privacy._ID.finditer(text) if ric.is_valid(m.group(1))]
+    found += [(m.group(0), "phone") for m in privacy._MOBILE.finditer(text)]
+    return found
+
+
+_pieces = st.sampled_from(["110105194912310021", "11010519491231002x", "13800138000", "138 0013 8000", "138-0013-8000",
+                           "+86 138 0013 8000", "8613800138000", "1", "0", "9", "X", "x", " ", "-", "\n", "a", "Z",
+                           "@", "示", "(", "110105194912310022", "2138001380001"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.one_of(_pieces, st.text("0123456789 -Xxa\n", max_size=6)), max_size=12).map("".join))
+def test_scanning_candidate_runs_finds_what_scanning_the_whole_text_finds(text: str) -> None:
+    found = [f for f in privacy.recognised(text) if f[1] != "email"]
+    assert found == _recognised_whole_text(text), text

@@ -75,12 +75,24 @@ _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+-]{1,64}$")
 _EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
+#: Where an ID number or a mobile can be: a run of 11 or more digits, X and separators. Each pattern
+#: above starts with a look-behind, which Python's engine tries at every character of the text;
+#: it is run only inside these runs (and the character after, for its look-ahead), which finds the
+#: same matches three times faster (tests/test_privacy.py compares the two on generated text).
+_CANDIDATE_RUN = re.compile(r"[0-9][0-9Xx\s-]{10,}")
+
+
 def recognised(text: str) -> list[tuple[str, str]]:
     """(spelling, kind) of every personal value written in ``text``."""
     found: list[tuple[str, str]] = []
     if _DIGITS.search(text):
-        found += [(m.group(1), "id") for m in _ID.finditer(text) if ric.is_valid(m.group(1))]
-        found += [(m.group(0), "phone") for m in _MOBILE.finditer(text)]
+        ids: list[tuple[str, str]] = []
+        phones: list[tuple[str, str]] = []
+        for run in _CANDIDATE_RUN.finditer(text):
+            start, end = run.start(), run.end() + 1  # the look-behinds see before start, not after endpos
+            ids += [(m.group(1), "id") for m in _ID.finditer(text, start, end) if ric.is_valid(m.group(1))]
+            phones += [(m.group(0), "phone") for m in _MOBILE.finditer(text, start, end)]
+        found += ids + phones
     at = text.find("@")
     while at > 0:
         local = _EMAIL_LOCAL.search(text, max(0, at - 64), at)
@@ -91,16 +103,31 @@ def recognised(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _strings(value: Any, depth: int = 0) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if depth > 64:
-        return []
-    if isinstance(value, Mapping):
-        return [s for k, v in value.items() for s in (*_strings(k, depth + 1), *_strings(v, depth + 1))]
-    if isinstance(value, (list, tuple)):
-        return [s for v in value for s in _strings(v, depth + 1)]
-    return []
+def _strings(value: Any, depth: int = 0, out: list[str] | None = None) -> list[str]:
+    """Every text in a value, keys included, in document order."""
+    if out is None:
+        out = []
+    if value.__class__ is str or isinstance(value, str):
+        out.append(value)
+    elif depth > 64:
+        pass
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            if k.__class__ is str:
+                out.append(k)
+            else:
+                _strings(k, depth + 1, out)
+            if v.__class__ is str:
+                out.append(v)
+            else:
+                _strings(v, depth + 1, out)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            if v.__class__ is str:
+                out.append(v)
+            else:
+                _strings(v, depth + 1, out)
+    return out
 
 
 class Masker:
