@@ -403,3 +403,29 @@ def test_the_check_route_reads_its_parameters_as_documented(client: TestClient) 
     committed = json.loads((ROOT / "schema" / "openapi.json").read_text(encoding="utf-8"))
     names = {p["name"] for p in committed["paths"]["/v1/check"]["post"]["parameters"]}
     assert names == {"today", "reveal_personal", "format", "lang"}  # what the plain route reads
+
+
+def test_the_report_is_made_in_the_check_thread_never_on_the_event_loop(client: TestClient,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report works its parts out when they are read (a third of a check): reading them for the
+    answer must happen in the check thread too, or every other request waits behind it."""
+    import asyncio
+
+    from icprules import report_parts
+
+    on_loop: list[bool] = []
+    real = report_parts.CheckedParts.part
+
+    def part(self: Any, name: str) -> Any:
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            on_loop.append(False)
+        return real(self, name)
+
+    monkeypatch.setattr(report_parts.CheckedParts, "part", part)
+    body = (EXAMPLES / "needs-work.yaml").read_bytes()
+    for url in (f"/v1/check?today={TODAY}", f"/v1/check?today={TODAY}&format=sarif", f"/v1/materials?today={TODAY}"):
+        assert client.post(url, content=body, headers=YAML).status_code == 200
+    assert on_loop and not any(on_loop)
