@@ -7,10 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import icprules
 from conftest import EXAMPLES
+from icprules import encoding
+from icprules.encoding import json_bytes, jsonable, writable
 from icprules.report import formats
 from test_cli import cli
 
@@ -78,3 +83,40 @@ def test_reports_say_what_produced_them(tmp_path: Path) -> None:
     sarif = formats.sarif(report, icprules.default_rules())
     assert sarif["runs"][0]["properties"]["producedBy"]["rules_and_data_sha256"] == plain["rules_and_data_sha256"]
     assert EXAMPLES.is_dir()
+
+
+_json_leaves = st.one_of(st.text(), st.integers(min_value=-(2 ** 70), max_value=2 ** 70), st.floats(),
+                         st.booleans(), st.none(), st.dates())
+_json_values = st.recursive(_json_leaves, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.text(max_size=5), st.integers()), inner, max_size=4)),
+    max_leaves=20)
+
+
+def _no_floats(value: Any) -> bool:
+    if isinstance(value, float):
+        return False
+    if isinstance(value, dict):
+        return all(_no_floats(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_no_floats(v) for v in value)
+    return True
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_json_values)
+def test_report_json_bytes_are_the_standard_librarys(value: Any) -> None:
+    """orjson (the serve extra) and the standard library write the same JSON for every value a report
+    holds: lone surrogates escaped, big integers kept, NaN and infinities as null; the same bytes
+    unless a float is in it (``1e16`` or ``1e+16``: the same number)."""
+    plain = jsonable(value)
+    standard = writable(json.dumps(plain, ensure_ascii=False, separators=(",", ":"), allow_nan=False)).encode()
+    fast = json_bytes(plain)
+    assert json.loads(fast) == json.loads(standard)
+    if _no_floats(plain):
+        assert fast == standard
+
+
+def test_the_serve_extra_writes_report_json_with_orjson() -> None:
+    pytest.importorskip("orjson")
+    assert encoding._orjson is not None
+    assert json_bytes({"a": "中国\ud800", "n": 2 ** 80}) == '{"a":"中国\\ud800","n":1208925819614629174706176}'.encode()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import json
 import logging
 from collections.abc import AsyncIterator, Callable, MutableMapping
 from typing import Annotated, Any, Literal
@@ -31,7 +30,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import api
-from ..encoding import jsonable, writable
+from ..encoding import json_bytes, jsonable, writable
 from ..errors import DocumentError, IcpRulesError, Problem
 from ..identifiers import record_number
 from ..messages import render
@@ -248,16 +247,8 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
         # An empty upload still gets its own empty folder: attachment paths resolve there or nowhere.
         return api.check(document, attachments=files, today=today, rules=ruleset, reveal_personal=reveal)
 
-    # Every report carries the same produced_by (a quarter of a report's JSON): written once.
-    produced_by = json.dumps(ruleset.produced_by, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
     def report_json(report: Report) -> bytes:
-        body = report.to_dict()
-        if body.get("produced_by") != ruleset.produced_by:
-            return SafeJSONResponse.dump(body)
-        del body["produced_by"]
-        head = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-        return writable(f'{head[:-1]},"produced_by":{produced_by}}}').encode("utf-8")
+        return json_bytes(report.to_dict())
 
     # -- endpoints --------------------------------------------------------------------------------
     @app.post("/v1/convert", tags=["documents"], summary="An application document as JSON or as YAML",

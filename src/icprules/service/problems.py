@@ -8,13 +8,12 @@ record number's refusal carries its reason code and a message in Chinese and Eng
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from ..encoding import writable
+from ..encoding import json_bytes, jsonable, writable
 from ..errors import Problem
 
 MEDIA_TYPE = "application/problem+json"
@@ -25,8 +24,7 @@ class SafeJSONResponse(JSONResponse):
 
     @staticmethod
     def dump(content: Any) -> bytes:
-        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        return writable(text).encode("utf-8")
+        return json_bytes(jsonable(content))
 
     def render(self, content: Any) -> bytes:
         return self.dump(content)
