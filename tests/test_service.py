@@ -429,3 +429,14 @@ def test_the_report_is_made_in_the_check_thread_never_on_the_event_loop(client: 
     for url in (f"/v1/check?today={TODAY}", f"/v1/check?today={TODAY}&format=sarif", f"/v1/materials?today={TODAY}"):
         assert client.post(url, content=body, headers=YAML).status_code == 200
     assert on_loop and not any(on_loop)
+
+
+def test_a_worker_moves_what_it_loaded_out_of_the_collectors_reach() -> None:
+    """The rule set and its tables live as long as the worker: frozen, a full collection under load
+    does not walk them (p99 84-88 ms against 106-145 ms without, bench/service.py)."""
+    import gc
+
+    gc.unfreeze()
+    with TestClient(create_app(icprules.default_rules())):
+        assert gc.get_freeze_count() > 10_000
+    gc.unfreeze()

@@ -15,6 +15,7 @@ import concurrent.futures
 import contextlib
 import datetime as dt
 import functools
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable, MutableMapping
 from typing import Annotated, Any, Literal
@@ -117,6 +118,9 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Build the evaluation plans of the common contexts before the first request is timed.
         await run(_warm, ruleset)
+        # The rule set, its plans and the tables loaded so far live as long as the worker: moved out of
+        # the collector's reach, a full collection no longer walks them (pauses of tens of ms under load).
+        gc.freeze()
         yield
         checks.shutdown(wait=False, cancel_futures=True)
 
