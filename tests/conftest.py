@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,12 @@ import yaml
 
 import icprules
 from icprules import paths
+
+# The rule-set cache (icprules/ruleset/cache.py) is off in the tests, which load hundreds of rule sets
+# once each (writing each would cost a minute); tests/test_cache.py turns it on in a folder of its own.
+# Never the user's own: the CLI and service processes the tests start inherit this.
+os.environ["ICPRULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="icprules-test-cache-")
+os.environ["ICPRULES_CACHE"] = "0"
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

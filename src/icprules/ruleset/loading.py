@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import primitives, validation  # noqa: F401 - importing primitives registers the built-in checks
-from ..data import DataStore
+from ..data import BUILTIN_DATA, DataStore
 from ..errors import Problem, RuleFileError
 from ..language.syntax import CompileError, Parser, Where
 from ..reading.yamlio import Positions
 from ..resources import shipped
+from . import cache
 from .model import SEVERITIES, Decision, Fact, Material, Normalizer, Option, Pack, Rule, RuleSet
 
 if TYPE_CHECKING:
@@ -79,13 +80,40 @@ def load_rules(*locations: str | os.PathLike[str], builtin: bool = True,
     A rule in a later pack replaces the rule with the same id; a pack's ``disable``
     list removes earlier rules. ``data`` folders override built-in data files by name.
     """
+    where = cache.folder()
+    digest = _cache_key(locations, builtin, data) if where is not None else None
+    if where is not None and digest is not None:
+        found = cache.read(where, digest)
+        if found is not None:
+            ruleset, by_day = found
+            ruleset.by_day.update(by_day)
+            return ruleset
     store = DataStore.load([Path(d) for d in data])
     raw: list[_RawPack] = []
     if builtin:
         raw.extend(_read_pack(p, trusted=True) for p in _pack_files(BUILTIN_RULES))
     for loc in locations:
         raw.extend(_read_pack(p) for p in _pack_files(loc))
-    return _compile(raw, store)
+    ruleset = _compile(raw, store)
+    if where is not None and digest is not None:
+        on_day(ruleset, dt.date.today())  # kept with it: the first check of the day needs it
+        cache.write(where, digest, ruleset, dict(ruleset.by_day))
+    return ruleset
+
+
+def _cache_key(locations: tuple[str | os.PathLike[str], ...], builtin: bool,
+               data: Iterable[str | os.PathLike[str]]) -> str | None:
+    """The cache key of the files these options load; None when they cannot be listed (loading then
+    reports why, as without a cache)."""
+    try:
+        packs = [*(_pack_files(BUILTIN_RULES) if builtin else []), *(p for loc in locations for p in _pack_files(loc))]
+        files = [Path(str(p)) for p in packs]
+        for folder in (Path(str(BUILTIN_DATA)), *(Path(d) for d in data)):
+            files += sorted((e for e in folder.iterdir() if e.name.endswith((".yaml", ".yml")) and e.is_file()),
+                            key=lambda e: e.name)
+        return cache.key(files, builtin)
+    except (OSError, RuleFileError, ValueError):
+        return None
 
 
 def _compile(raw: list[_RawPack], store: DataStore) -> RuleSet:

@@ -1,0 +1,155 @@
+"""The loaded rule set is kept on disk between runs, and read back only when it can be trusted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import icprules
+from conftest import EXAMPLES, TODAY
+from icprules.ruleset import cache, loading
+
+PACK = """\
+format: icprules/rules/v1
+pack: cached-extra
+rules:
+  - id: extra.name-short
+    title: {zh: 名称短, en: Short name}
+    severity: warning
+    each: "services[*]"
+    assert: {field: name, length: {max: 4}}
+    message: {zh: 名称过长, en: Name too long}
+    source: {doc: icp-facts, section: test}
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv("ICPRULES_CACHE_DIR", str(where))
+    monkeypatch.delenv("ICPRULES_CACHE", raising=False)  # off for the rest of the suite (conftest)
+    return where
+
+
+def _compiles(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the rule sets compiled from their files from now on."""
+    calls: list[int] = []
+    real = loading._compile
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loading, "_compile", counted)
+    return calls
+
+
+def _reports(rules: icprules.RuleSet) -> list[str]:
+    return [icprules.check(EXAMPLES / name, today=TODAY, rules=rules).to_json()
+            for name in ("website-application.yaml", "app-application.yaml", "needs-work.yaml")]
+
+
+def test_a_second_load_reads_the_cache_and_checks_the_same(folder: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = tmp_path / "extra.yaml"
+    pack.write_text(PACK, encoding="utf-8")
+    first = icprules.load_rules(pack)
+    assert len(list(folder.glob("*.pickle"))) == 1
+    compiled = _compiles(monkeypatch)
+    again = icprules.load_rules(pack)
+    assert compiled == [], "read from the cache"
+    assert again.produced_by == first.produced_by and again.ids == first.ids
+    assert _reports(again) == _reports(first)
+    on_day_compiles = len(compiled)
+    loading.on_day(again, dt.date.today())
+    assert len(compiled) == on_day_compiles, "the rule set of the day is kept with it"
+
+
+def test_any_change_to_a_pack_or_the_data_is_a_new_entry(folder: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = tmp_path / "extra.yaml"
+    pack.write_text(PACK, encoding="utf-8")
+    icprules.load_rules(pack)
+    compiled = _compiles(monkeypatch)
+    pack.write_text(PACK.replace("max: 4", "max: 5"), encoding="utf-8")
+    changed = icprules.load_rules(pack)
+    assert compiled, "a changed pack is loaded from its file"
+    assert changed.rule("extra.name-short").spec["assert"]["length"]["max"] == 5
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "limits.yaml").write_text((Path(str(loading.BUILTIN_DATA)) / "limits.yaml").read_text(encoding="utf-8")
+                                      + "\n# changed\n", encoding="utf-8")
+    before = len(compiled)
+    icprules.load_rules(pack, data=[data])
+    assert len(compiled) > before
+    assert len(list(folder.glob("*.pickle"))) == 3
+
+
+@pytest.mark.parametrize("spoil", ["others_may_write", "folder_others_may_write", "symlink", "garbage", "foreign"])
+def test_a_cache_that_cannot_be_trusted_is_not_read(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    spoil: str) -> None:
+    rules = icprules.load_rules()
+    (entry,) = folder.glob("*.pickle")
+    if spoil == "others_may_write":
+        entry.chmod(0o666)
+    elif spoil == "folder_others_may_write":
+        folder.chmod(0o777)
+    elif spoil == "symlink":
+        elsewhere = tmp_path / "elsewhere.pickle"
+        entry.rename(elsewhere)
+        entry.symlink_to(elsewhere)
+    elif spoil == "garbage":
+        entry.write_bytes(b"\x80\x05not a pickle")
+    else:
+        import pickle
+
+        entry.write_bytes(pickle.dumps(("icprules-ruleset-cache/1", {"not": "a rule set"}, {})))
+    compiled = _compiles(monkeypatch)
+    again = icprules.load_rules()
+    assert compiled, "loaded from the files"
+    assert again.produced_by == rules.produced_by
+
+
+def test_the_cache_can_be_turned_off_and_keeps_few_entries(folder: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ICPRULES_CACHE", "0")
+    icprules.load_rules()
+    assert not folder.exists()
+    monkeypatch.delenv("ICPRULES_CACHE")
+    for i in range(cache.KEEP + 3):
+        pack = tmp_path / f"extra{i}.yaml"
+        pack.write_text(PACK.replace("max: 4", f"max: {i + 4}"), encoding="utf-8")
+        icprules.load_rules(pack)
+    assert len(list(folder.glob("*.pickle"))) == cache.KEEP
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert all(oct(p.stat().st_mode & 0o777) == "0o600" for p in folder.glob("*.pickle"))
+
+
+def test_a_folder_that_cannot_be_written_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ICPRULES_CACHE", raising=False)
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("ICPRULES_CACHE_DIR", str(blocked / "cache"))
+    assert icprules.load_rules().rules
+    if os.getuid() != 0:  # root writes anywhere
+        read_only = tmp_path / "read-only"
+        read_only.mkdir(mode=0o500)
+        monkeypatch.setenv("ICPRULES_CACHE_DIR", str(read_only / "cache"))
+        assert icprules.load_rules().rules
+
+
+def test_the_command_line_reads_the_cache_its_first_run_wrote(folder: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ICPRULES_CACHE"}
+    runs = [subprocess.run([sys.executable, "-m", "icprules", "check", str(EXAMPLES / "needs-work.yaml"),
+                            "--today", TODAY.isoformat(), "--format", "json"], capture_output=True, text=True, env=env)
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [1, 1]
+    assert runs[0].stdout == runs[1].stdout
+    assert len(list(folder.glob("*.pickle"))) == 1
