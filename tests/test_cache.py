@@ -153,3 +153,26 @@ def test_the_command_line_reads_the_cache_its_first_run_wrote(folder: Path) -> N
     assert [r.returncode for r in runs] == [1, 1]
     assert runs[0].stdout == runs[1].stdout
     assert len(list(folder.glob("*.pickle"))) == 1
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_built_in_data_is_read_once_per_process(folder: Path, cached: bool) -> None:
+    """A rule set loaded without data overlays holds the built-in data: messages and tables that read
+    the built-in data use the same store, not a second reading of the same files."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ICPRULES_CACHE"}
+    if not cached:
+        env["ICPRULES_CACHE"] = "0"
+    script = ("import icprules\nfrom icprules import data\nfrom icprules.reading import yamlio\n"
+              "rules = icprules.load_rules()\nreads = []\nreal = yamlio.load_yaml\n"
+              "yamlio.load_yaml = lambda *a, **k: reads.append(1) or real(*a, **k)\n"
+              "assert data.builtin() is rules.data\n"
+              "icprules.check('examples/needs-work.yaml', rules=rules).to_dict()\n"
+              "from icprules.report import formats\nformats.text(icprules.check('examples/needs-work.yaml'))\n"
+              "print(len(reads))\n")
+    for _ in range(2 if cached else 1):  # the second run reads the cache the first wrote
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                              cwd=EXAMPLES.parent, check=True)
+    assert done.stdout.strip() == "2", "only the two documents are read"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,21 @@ from .resources import shipped
 BUILTIN_DATA = shipped("data")
 
 
-@lru_cache(maxsize=1)
+_BUILTIN: list[DataStore] = []
+
+
 def builtin() -> DataStore:
-    """The built-in data files, loaded once."""
-    return DataStore.load()
+    """The built-in data files, loaded once per process (shared with a rule set loaded without overlays)."""
+    if not _BUILTIN:
+        _BUILTIN.append(DataStore.load())
+    return _BUILTIN[0]
+
+
+def share_builtin(store: DataStore) -> None:
+    """Take ``store`` (the built-in data, with no overlay: from a cached rule set, say) as :func:`builtin`,
+    unless the built-in data is loaded already: the same files are not read twice."""
+    if not _BUILTIN:
+        _BUILTIN.append(store)
 
 
 def ui(section: str, lang: str) -> dict[str, str]:

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import primitives, validation  # noqa: F401 - importing primitives registers the built-in checks
-from ..data import BUILTIN_DATA, DataStore
+from ..data import BUILTIN_DATA, DataStore, share_builtin
+from ..data import builtin as builtin_data
 from ..errors import Problem, RuleFileError
 from ..language.syntax import CompileError, Parser, Where
 from ..reading.yamlio import Positions
@@ -87,8 +88,11 @@ def load_rules(*locations: str | os.PathLike[str], builtin: bool = True,
         if found is not None:
             ruleset, by_day = found
             ruleset.by_day.update(by_day)
+            if not data:
+                share_builtin(ruleset.data)
             return ruleset
-    store = DataStore.load([Path(d) for d in data])
+    folders = [Path(d) for d in data]
+    store = DataStore.load(folders) if folders else builtin_data()  # the built-in data is read once per process
     raw: list[_RawPack] = []
     if builtin:
         raw.extend(_read_pack(p, trusted=True) for p in _pack_files(BUILTIN_RULES))
