@@ -59,6 +59,8 @@ def _problem(response: Any, status: int, kind: str) -> dict[str, Any]:
     assert response.headers["content-type"].startswith(PROBLEM)
     body: dict[str, Any] = response.json()
     assert body["type"] == f"urn:icprules:problem:{kind}" and body["status"] == status
+    # Every kind of problem is titled in data/ui.yaml, in both languages.
+    assert body["title"] == body["titles"]["en"] and body["titles"]["zh"] and body["title"] != kind
     return body
 
 
@@ -440,3 +442,18 @@ def test_a_worker_moves_what_it_loaded_out_of_the_collectors_reach() -> None:
     with TestClient(create_app(icprules.default_rules())):
         assert gc.get_freeze_count() > 10_000
     gc.unfreeze()
+
+
+def test_problem_titles_come_from_data(tmp_path: Path) -> None:
+    """The titles of error answers are data (data/ui.yaml, section problems): an overlay changes them."""
+    assert _problem(TestClient(create_app(icprules.default_rules())).get("/v1/nothing"), 404, "http")["titles"] == {
+        "zh": "未找到", "en": "Not found"}
+    overlay = tmp_path / "data"
+    overlay.mkdir()
+    text = (ROOT / "data" / "ui.yaml").read_text(encoding="utf-8")
+    (overlay / "ui.yaml").write_text(text.replace("http_404: Not found", "http_404: No such page"), encoding="utf-8")
+    with TestClient(create_app(load_rules(data=[overlay]))) as c:
+        body = _problem(c.get("/v1/nothing"), 404, "http")
+        assert body["title"] == "No such page" and body["titles"]["zh"] == "未找到"
+        too_large = c.post("/v1/check", content=b"x", headers={"content-length": str(10 ** 12)})
+        assert _problem(too_large, 413, "too-large")["titles"]["en"] == "Content too large"

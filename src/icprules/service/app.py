@@ -31,6 +31,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import api
+from ..data import DataStore
 from ..encoding import json_bytes, jsonable, writable
 from ..errors import DocumentError, IcpRulesError, Problem
 from ..identifiers import record_number
@@ -71,9 +72,10 @@ class _Unsupported(Exception):
 class _BodyLimit:
     """Refuse a body larger than the limit: at once by its Content-Length, else while it streams in."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, store: DataStore) -> None:
         self.app = app
         self.limit = limit
+        self.store = store
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,7 +83,7 @@ class _BodyLimit:
             return
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
-            await _too_large(f"the request is larger than {self.limit:,} bytes")(scope, receive, send)
+            await _too_large(f"the request is larger than {self.limit:,} bytes", self.store)(scope, receive, send)
             return
         seen = 0
 
@@ -97,8 +99,8 @@ class _BodyLimit:
         await self.app(scope, bounded, send)
 
 
-def _too_large(detail: str) -> JSONResponse:
-    return problem(413, "too-large", "Content too large", detail)
+def _too_large(detail: str, store: DataStore) -> JSONResponse:
+    return problem(413, "too-large", detail, store=store)
 
 
 def _limit(rules: RuleSet, name: str, default: int) -> int:
@@ -108,6 +110,7 @@ def _limit(rules: RuleSet, name: str, default: int) -> int:
 def create_app(rules: RuleSet | None = None) -> FastAPI:
     """The service's application; ``rules`` defaults to the built-in rule set, loaded once per worker."""
     ruleset = rules or api.default_rules()
+    store = ruleset.data
     max_request = _limit(ruleset, "service_max_request_bytes", 64 * 1024 * 1024)
     max_document = _limit(ruleset, "service_max_document_bytes", 1024 * 1024)
     max_parts = _limit(ruleset, "service_max_parts", 110)
@@ -136,49 +139,45 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    app.add_middleware(_BodyLimit, limit=max_request)
+    app.add_middleware(_BodyLimit, limit=max_request, store=store)
 
     # -- errors ---------------------------------------------------------------------------------
     @app.exception_handler(DocumentError)
     async def _document_error(_: Request, exc: DocumentError) -> JSONResponse:
-        return problem(422, "invalid-document", "The document cannot be read as an application", str(exc),
-                       problems=exc.problems)
+        return problem(422, "invalid-document", str(exc), store=store, problems=exc.problems)
 
     @app.exception_handler(record_number.RecordNumberError)
     async def _record_error(_: Request, exc: record_number.RecordNumberError) -> JSONResponse:
         wording = ruleset.data.files.get("reasons", {}).get("reasons", {}).get(exc.code, {})
         message = {lang: render(text, exc.params, lang) for lang, text in wording.items()}
-        return problem(422, "invalid-record-number", "Not a valid record number", str(exc), code=exc.code,
-                       message=message or None)
+        return problem(422, "invalid-record-number", str(exc), store=store, code=exc.code, message=message or None)
 
     @app.exception_handler(_TooLarge)
     async def _large(_: Request, exc: _TooLarge) -> JSONResponse:
-        return _too_large(exc.detail)
+        return _too_large(exc.detail, store)
 
     @app.exception_handler(_Unsupported)
     async def _unsupported(_: Request, exc: _Unsupported) -> JSONResponse:
-        return problem(415, "unsupported-media-type", "Unsupported media type", str(exc))
+        return problem(415, "unsupported-media-type", str(exc), store=store)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [Problem(str(e.get("msg", "")), path=".".join(str(x) for x in e.get("loc", ())))
                     for e in exc.errors()]
-        return problem(422, "invalid-parameter", "Invalid parameter", "; ".join(map(str, problems)),
-                       problems=problems)
+        return problem(422, "invalid-parameter", "; ".join(map(str, problems)), store=store, problems=problems)
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
-        titles = {404: "Not found", 405: "Method not allowed"}
-        return problem(exc.status_code, "http", titles.get(exc.status_code, "Request refused"), str(exc.detail))
+        return problem(exc.status_code, "http", str(exc.detail), store=store)
 
     @app.exception_handler(IcpRulesError)
     async def _refused(_: Request, exc: IcpRulesError) -> JSONResponse:
-        return problem(422, "refused", "Refused", str(exc))
+        return problem(422, "refused", str(exc), store=store)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - a bug
         log.exception("unexpected error")
-        return problem(500, "internal", "Internal error", "the service failed on this request; it has been logged")
+        return problem(500, "internal", "the service failed on this request; it has been logged", store=store)
 
     # -- reading a request ------------------------------------------------------------------------
     async def read_request(request: Request) -> tuple[DocumentText, dict[str, bytes]]:
@@ -310,8 +309,7 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
         except EvidenceError as exc:
             wording = ruleset.data.files.get("reasons", {}).get("reasons", {}).get("package_unreadable", {})
             message = {lang: render(text, {"detail": str(exc)}, lang) for lang, text in wording.items()}
-            return problem(422, "unreadable-artefact", "The artefact cannot be read", str(exc), code=exc.code,
-                           message=message or None)
+            return problem(422, "unreadable-artefact", str(exc), store=store, code=exc.code, message=message or None)
         return SafeJSONResponse(found)
 
     @app.get("/v1/health", tags=["service"], summary="Liveness, version and the rule set loaded",
@@ -362,8 +360,7 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
         if lang not in ("zh", "en"):
             problems.append(Problem("Input should be 'zh' or 'en'", path="query.lang"))
         if problems:
-            return problem(422, "invalid-parameter", "Invalid parameter", "; ".join(map(str, problems)),
-                           problems=problems)
+            return problem(422, "invalid-parameter", "; ".join(map(str, problems)), store=store, problems=problems)
         return await check(request, today, bool(reveal), fmt, lang)  # type: ignore[arg-type]
 
     app.router.routes.insert(0, Route("/v1/check", check_fast, methods=["POST"], include_in_schema=False))

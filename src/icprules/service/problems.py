@@ -13,6 +13,7 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from ..data import DataStore
 from ..encoding import json_bytes, jsonable, writable
 from ..errors import Problem
 
@@ -50,13 +51,27 @@ class ProblemDetails(BaseModel):
     problems: list[LocatedProblem] = Field(default_factory=list)
     code: str | None = Field(default=None, description="A reason code of data/reasons.yaml, when there is one")
     message: dict[str, str] | None = Field(default=None, description="The reason in zh and en")
+    titles: dict[str, str] = Field(default_factory=dict, description="The title in zh and en (data/ui.yaml)")
 
 
-def problem(status: int, kind: str, title: str, detail: str, *, problems: tuple[Problem, ...] | list[Problem] = (),
-            **extra: Any) -> JSONResponse:
+def titles(store: DataStore, kind: str, status: int) -> dict[str, str]:
+    """The title of a kind of problem in each language (data/ui.yaml, section ``problems``)."""
+    table = store.resolve("ui.problems")
+    out = {}
+    for lang, words in table.items():
+        found = words.get(f"{kind}_{status}") or words.get(kind)
+        if found:
+            out[lang] = found
+    return out
+
+
+def problem(status: int, kind: str, detail: str, *, store: DataStore,
+            problems: tuple[Problem, ...] | list[Problem] = (), **extra: Any) -> JSONResponse:
+    named = titles(store, kind, status)
     body: dict[str, Any] = {
         "type": f"urn:icprules:problem:{kind}",
-        "title": title,
+        "title": named.get("en") or kind,
+        "titles": named,
         "status": status,
         "detail": writable(detail),
         "problems": [{k: writable(v) if isinstance(v, str) else v for k, v in dataclasses.asdict(p).items()}

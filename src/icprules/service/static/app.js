@@ -302,7 +302,8 @@ async function check() {
 function problemText(problem) {
   const where = (p) => [p.line ? `${p.line}:${p.column ?? ""}` : "", p.path].filter(Boolean).join(" ");
   const list = (problem.problems || []).map((p) => `${where(p)} ${p.message}`.trim());
-  return list.length ? list.join("; ") : problem.detail || problem.title;
+  const title = (problem.titles && problem.titles[state.lang]) || problem.title;
+  return list.length ? list.join("; ") : problem.detail || title;
 }
 
 function banner(text) {
