@@ -457,3 +457,28 @@ def test_problem_titles_come_from_data(tmp_path: Path) -> None:
         assert body["title"] == "No such page" and body["titles"]["zh"] == "未找到"
         too_large = c.post("/v1/check", content=b"x", headers={"content-length": str(10 ** 12)})
         assert _problem(too_large, 413, "too-large")["titles"]["en"] == "Content too large"
+
+
+def test_a_limits_overlay_that_names_one_limit_keeps_the_others(tmp_path: Path) -> None:
+    """An overlay file replaces the whole built-in file: the limits only the code reads that it leaves
+    out are the built-in file's, never numbers kept in the code."""
+    from icprules.evidence.reader import Limits
+
+    overlay = tmp_path / "data"
+    overlay.mkdir()
+    # The built-in file without the limits only the code reads, and with a smaller document limit.
+    kept = [line for line in (ROOT / "data" / "limits.yaml").read_text(encoding="utf-8").splitlines()
+            if not line.startswith(("service_max", "attachments_", "evidence_"))]
+    (overlay / "limits.yaml").write_text("\n".join(kept) + "\nservice_max_document_bytes: 100\n", encoding="utf-8")
+    rules = load_rules(data=[overlay])
+    builtin = icprules.default_rules().data
+    assert rules.data.limit("service_max_document_bytes") == 100
+    assert rules.data.limit("attachments_max_files") == builtin.files["limits"]["attachments_max_files"]
+    assert Limits.from_data(rules.data) == Limits.from_data(builtin)
+    with TestClient(create_app(rules)) as c:
+        body = json.dumps(_as_json(EXAMPLES / "website-application.yaml")).encode()
+        _problem(c.post("/v1/check", content=body, headers={"content-type": "application/json"}), 413, "too-large")
+        small = c.post("/v1/check", content=b"{}", headers={"content-type": "application/json"})
+        assert small.status_code == 422
+    with pytest.raises(KeyError):
+        rules.data.limit("no_such_limit")

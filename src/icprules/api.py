@@ -83,9 +83,8 @@ def attachments_folder(files: Mapping[str, bytes | BinaryIO], rules: RuleSet) ->
         # removing one per check cost a third of a check (a service checks JSON bodies this way).
         yield _empty_folder(os.getpid())
         return
-    limits = rules.data.files.get("limits", {})
-    max_files = int(limits.get("attachments_max_files", 100))
-    max_bytes = int(limits.get("attachments_max_bytes", 64 * 1024 * 1024))
+    max_files = rules.data.limit("attachments_max_files")
+    max_bytes = rules.data.limit("attachments_max_bytes")
     if len(files) > max_files:
         raise DocumentError(f"{len(files)} attachments; at most {max_files} are checked at once")
     with tempfile.TemporaryDirectory(prefix="icprules-") as tmp:

@@ -125,6 +125,14 @@ class DataStore:
         self.origins[name] = ("shipped" if trusted else file, hashlib.sha256(raw).hexdigest())
         self._dated = None
 
+    def limit(self, name: str) -> int:
+        """A number of ``limits.yaml``: this store's, else the built-in file's (an overlay file replaces
+        the whole file, and may leave some out); a name in neither is a bug (``KeyError``)."""
+        value = self.files.get("limits", {}).get(name)
+        if value is None:
+            value = builtin().files["limits"][name]
+        return int(value)
+
     def resolve(self, ref: str) -> Any:
         """Value of ``file.key.key``; raises ``KeyError`` with what is missing."""
         parts = ref.split(".")

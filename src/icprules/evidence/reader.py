@@ -41,20 +41,21 @@ _MANIFEST_DIGEST = {"sha1": "SHA1", "sha256": "SHA-256", "sha384": "SHA-384", "s
 
 @dataclass
 class Limits:
-    max_package_bytes: int = 4 * 1024 ** 3
-    max_entries: int = 100_000
-    max_entry_bytes: int = 8 * 1024 * 1024
-    max_resources_bytes: int = 64 * 1024 * 1024
-    max_signing_block_bytes: int = 16 * 1024 * 1024
-    max_digest_bytes: int = 512 * 1024 * 1024
-    max_lineage: int = 16
-    max_nested_bytes: int = 256 * 1024 * 1024
+    """How much of a package is read (data/limits.yaml, ``evidence_*``)."""
+
+    max_package_bytes: int
+    max_entries: int
+    max_entry_bytes: int
+    max_resources_bytes: int
+    max_signing_block_bytes: int
+    max_digest_bytes: int
+    max_lineage: int
+    max_nested_bytes: int
 
     @classmethod
     def from_data(cls, store: DataStore | None = None) -> Limits:
-        table = (store or builtin()).files.get("limits", {})
-        known = {k: int(table[f"evidence_{k}"]) for k in cls.__dataclass_fields__ if f"evidence_{k}" in table}
-        return cls(**known)
+        table = store or builtin()
+        return cls(**{name: table.limit(f"evidence_{name}") for name in cls.__dataclass_fields__})
 
 
 @dataclass

@@ -103,19 +103,15 @@ def _too_large(detail: str, store: DataStore) -> JSONResponse:
     return problem(413, "too-large", detail, store=store)
 
 
-def _limit(rules: RuleSet, name: str, default: int) -> int:
-    return int(rules.data.files.get("limits", {}).get(name, default))
-
-
 def create_app(rules: RuleSet | None = None) -> FastAPI:
     """The service's application; ``rules`` defaults to the built-in rule set, loaded once per worker."""
     ruleset = rules or api.default_rules()
     store = ruleset.data
-    max_request = _limit(ruleset, "service_max_request_bytes", 64 * 1024 * 1024)
-    max_document = _limit(ruleset, "service_max_document_bytes", 1024 * 1024)
-    max_parts = _limit(ruleset, "service_max_parts", 110)
-    max_files = _limit(ruleset, "attachments_max_files", 100)
-    max_attachments = _limit(ruleset, "attachments_max_bytes", 64 * 1024 * 1024)
+    max_request = store.limit("service_max_request_bytes")
+    max_document = store.limit("service_max_document_bytes")
+    max_parts = store.limit("service_max_parts")
+    max_files = store.limit("attachments_max_files")
+    max_attachments = store.limit("attachments_max_bytes")
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
