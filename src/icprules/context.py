@@ -43,8 +43,8 @@ class TraceStep:
 class Env:
     """What one evaluation of one document sees. Never shared between documents."""
 
-    __slots__ = ("base_dir", "cache", "depth", "fact_values", "facts", "item_path", "params", "reasons", "root",
-                 "step_limit", "steps", "today", "trace")
+    __slots__ = ("base_dir", "cache", "depth", "expansions", "fact_values", "facts", "item_path", "params",
+                 "reasons", "root", "step_limit", "steps", "today", "trace")
 
     def __init__(self, root: Any, *, today: dt.date, base_dir: Path | None = None,
                  facts: Mapping[str, FactFunction] | None = None,
@@ -60,6 +60,9 @@ class Env:
         #: Primitive results keyed by (check, value, params): several rules often ask the
         #: same question of the same value (a phone's format and its kind).
         self.cache: dict[Any, Any] = {}
+        #: The document's pattern expansions, by pattern: the rules, the checklist and the canonical
+        #: forms look at the same lists of items (see ``evaluation.items``).
+        self.expansions: dict[Any, Any] = {}
         #: Extra message parameters reported by checks during the current rule.
         self.params: dict[str, Any] = {}
         #: Concrete path of the item the current rule looks at (checks may find its parents).

@@ -266,7 +266,7 @@ def run(selected: tuple[Plan, ...], env: Env, doc: Document, findings: list[Find
         _run_traced(selected, env, doc, findings, traces)
         return
     root = doc.data
-    expanded: Expansions = {}
+    expanded: Expansions = env.expansions
     root_item = (((), root),)
     for plan in selected:
         rule = plan.rule
@@ -399,7 +399,7 @@ def checklist(ruleset: RuleSet, env: Env, context: Context | None = None) -> lis
     out: list[dict[str, Any]] = []
     for mplan in selected:
         material, rule = mplan.material, mplan.plan.rule
-        for item_path, item in items(rule, root):
+        for item_path, item in items(rule, root, env.expansions):
             env.item_path = item_path
             env.params = {}
             if mplan.needed is not None and not mplan.needed(env, item):
@@ -423,14 +423,21 @@ def checklist(ruleset: RuleSet, env: Env, context: Context | None = None) -> lis
     return out
 
 
-def normalized(ruleset: RuleSet, doc: Document) -> dict[str, Any]:
-    """Canonical forms of the values that have one, where they differ from what was given."""
+def normalized(ruleset: RuleSet, doc: Document, expansions: Expansions | None = None) -> dict[str, Any]:
+    """Canonical forms of the values that have one, where they differ from what was given.
+
+    ``expansions``: the document's pattern expansions from its check, when there was one.
+    """
     env = Env(doc.data, today=dt.date.min, base_dir=doc.base_dir, facts=fact_functions(ruleset))
+    expanded = {} if expansions is None else expansions
     out: dict[str, Any] = {}
     compiled: tuple[tuple[paths.Segments, Getter], ...] = _per_context(ruleset, ("normalizers",), lambda: tuple(
         (n.segments, getter(n.operand)) for n in ruleset.normalizers))
     for segments, get in compiled:
-        for path, value in paths.expand(doc.data, segments):
+        found = expanded.get(segments)
+        if found is None:
+            found = expanded[segments] = paths.expand(doc.data, segments)
+        for path, value in found:
             canonical = get(env, value)
             if canonical is not MISSING and canonical is not None and canonical != value:
                 out[paths.format_path(path)] = canonical

@@ -46,7 +46,7 @@ class CheckedParts:
             "provider": lambda: self._context[1],
             "today": lambda: self._today,
             "as_of": lambda: self._as_of,
-            "normalized": lambda: normalized(self._ruleset, self._doc),
+            "normalized": lambda: normalized(self._ruleset, self._doc, self._env.expansions),
             "verification": lambda: decide(self._ruleset, self._env, "verification"),
             "materials": lambda: tuple(checklist(self._ruleset, self._env, self._context)),
             "deadlines": lambda: tuple(deadlines(self._ruleset, self._doc.data, self._today, self._context)),
