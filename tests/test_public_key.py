@@ -122,3 +122,20 @@ def test_the_platforms_table_says_each_platforms_key_types_and_fingerprints() ->
     assert table["harmonyos"]["key_types"][0] == "ec" and "sha256" in table["harmonyos"]["fingerprints"]
     assert table["ios"]["fingerprints"][0] == "sha1"
     assert Path(EXAMPLES / "files" / "ed25519-signing-cert.pem").is_file()
+
+
+def test_a_certificate_whose_key_no_portal_takes_says_which_key_it_is(app: dict[str, Any]) -> None:
+    """The certificate field is read as a certificate inside a package is (evidence.certificates.facts):
+    an Ed25519 key is named with its size, and the same fingerprints come out for the keys portals take."""
+    from icprules.evidence.certificates import facts
+    from icprules.primitives.app import read_certificate
+
+    app["services"][0]["platforms"][0]["certificate"] = "files/ed25519-signing-cert.pem"
+    (found,) = run(app).by_rule("app.certificate-readable")
+    assert "ed25519, 256 bits" in found.message["en"] and found.path == "services[0].platforms[0].certificate"
+
+    for name in ("app-signing-cert.pem", "ec-signing-cert.pem"):
+        data = (EXAMPLES / "files" / name).read_bytes()
+        read, whole = read_certificate(data), facts(x509.load_pem_x509_certificate(data))
+        assert (read.public_key, read.key_kind, read.md5, read.sha1, read.sha256) == (
+            whole.public_key, whole.key_type, whole.md5, whole.sha1, whole.sha256)

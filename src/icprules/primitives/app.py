@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -57,27 +56,28 @@ class _CertificateProblem(ValueError):
 
 
 def read_certificate(data: bytes) -> SigningCertificate:
-    """Parse a PEM or DER X.509 certificate with an RSA or EC key (HarmonyOS signs with ECDSA)."""
+    """Parse a PEM or DER X.509 certificate with an RSA or EC key (HarmonyOS signs with ECDSA).
+
+    What it says is read by :func:`icprules.evidence.certificates.facts`, as for a certificate inside
+    a package: one reading of a certificate's key and fingerprints.
+    """
     # Imported here: cryptography costs ~40 ms to import, and few documents carry a certificate.
     from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from ..evidence.certificates import facts
+    from ..evidence.errors import EvidenceError
 
     if len(data) > MAX_CERT_BYTES:
         raise _CertificateProblem("certificate_too_large")
     cert = x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
     try:
-        key = public_key.from_key(cert.public_key(), "certificate")
-    except public_key.InvalidComponent as exc:
-        raise _CertificateProblem("certificate_key_unsupported", detail=str(exc)) from None
-    except Exception as exc:  # cryptography.exceptions.UnsupportedAlgorithm: a key it cannot even load
+        found = facts(cert)
+    except EvidenceError as exc:  # a key cryptography cannot even load
         raise _CertificateProblem("certificate_key_unsupported", detail=str(exc)[:80]) from None
-    der = cert.public_bytes(Encoding.DER)
-    return SigningCertificate(
-        public_key=key.canonical, key_kind=key.kind,
-        md5=hashlib.md5(der).hexdigest().upper(),
-        sha1=hashlib.sha1(der).hexdigest().upper(),
-        sha256=hashlib.sha256(der).hexdigest().upper(),
-    )
+    if found.public_key is None:  # DSA, Ed25519...: no portal takes them
+        raise _CertificateProblem("certificate_key_unsupported", detail=f"{found.key_type}, {found.key_bits} bits")
+    return SigningCertificate(public_key=found.public_key, key_kind=found.key_type, md5=found.md5,
+                              sha1=found.sha1, sha256=found.sha256)
 
 
 def _load(value: Any, env: Env) -> SigningCertificate | dict[str, Any]:
