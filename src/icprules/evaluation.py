@@ -152,10 +152,13 @@ def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
 class Plan:
     """A rule ready to run: its conditions and message parameters as closures."""
 
-    __slots__ = ("params", "rule", "test", "when")
+    __slots__ = ("items_key", "params", "rule", "test", "when")
 
     def __init__(self, rule: Rule, *, traced: bool = False) -> None:
         self.rule = rule
+        #: Where :func:`items` keeps this rule's items in a document's expansions (None: the root only).
+        self.items_key: Any = None if not rule.each else (
+            rule.patterns[0] if len(rule.patterns) == 1 and rule.services is None else rule.items_key)
         self.when = None if rule.when is None else compile_condition(rule.when, traced=traced)
         self.test = compile_condition(rule.assert_, traced=traced)
         self.params: tuple[tuple[str, Getter], ...] = tuple((name, getter(op)) for name, op in rule.params)
@@ -272,7 +275,10 @@ def run(selected: tuple[Plan, ...], env: Env, doc: Document, findings: list[Find
         rule = plan.rule
         when, test = plan.when, plan.test
         env.steps = 0
-        for item_path, item in items(rule, root, expanded) if rule.each else root_item:
+        key = plan.items_key
+        # Most rules share their items with an earlier rule: found without a call to items().
+        found = root_item if key is None else expanded.get(key) or items(rule, root, expanded)
+        for item_path, item in found:
             if env.params:
                 env.params = {}
             env.item_path = item_path
