@@ -107,7 +107,7 @@ def test_a_cache_that_cannot_be_trusted_is_not_read(folder: Path, tmp_path: Path
     else:
         import pickle
 
-        entry.write_bytes(pickle.dumps(("icprules-ruleset-cache/1", {"not": "a rule set"}, {})))
+        entry.write_bytes(pickle.dumps((cache.FORMAT, {"not": "a rule set"}, {}, {})))
     compiled = _compiles(monkeypatch)
     again = icprules.load_rules()
     assert compiled, "loaded from the files"
@@ -176,3 +176,56 @@ def test_the_built_in_data_is_read_once_per_process(folder: Path, cached: bool) 
         done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
                               cwd=EXAMPLES.parent, check=True)
     assert done.stdout.strip() == "2", "only the two documents are read"
+
+
+def test_a_new_process_takes_the_librarys_tables_from_the_cache(folder: Path) -> None:
+    """The public suffix list and stdnum's divisions are built when the cache is written, and a later
+    process takes them from it: they are there before any check asks, and answer the same."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ICPRULES_CACHE"}
+    script = ("import icprules\nfrom icprules import tables\nicprules.load_rules()\n"
+              "print(sorted(tables._built))\n"
+              "from icprules.primitives import network\nfrom icprules.identifiers import ric\n"
+              "print(network.registrable('a.b.example.com.cn'), network.platform_suffix('x.herokuapp.com'),"
+              " ric.division_years('110101'), ric.division_years('110103'))\n")
+    first, second = (subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                                    check=True).stdout.splitlines() for _ in range(2))
+    assert first[0] == second[0] == str(sorted(["email-validator-special-use-domains", "public-suffix-list",
+                                                "public-suffix-list-icann", "stdnum-cn-divisions"]))
+    assert first[1] == second[1] == "example.com.cn herokuapp.com (True, None) (True, 2010)"
+
+
+def test_a_table_is_built_once_and_the_cache_does_not_replace_one_built() -> None:
+    from icprules import tables
+
+    calls: list[int] = []
+
+    @tables.table("test-table")
+    def build() -> list[int]:
+        calls.append(1)
+        return [len(calls)]
+
+    try:
+        assert build() == [1] and build() == [1] and calls == [1]
+        tables.adopt({"test-table": [99], "no-longer-declared": [0]})
+        assert build() == [1] and "no-longer-declared" not in tables.every_table()
+        tables._built.pop("test-table")
+        tables.adopt({"test-table": [99]})
+        assert build() == [99] and calls == [1]
+    finally:
+        tables.BUILDERS.pop("test-table", None)
+        tables._built.pop("test-table", None)
+
+
+def test_a_plain_address_needs_no_email_validator_once_the_cache_is_written(folder: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ICPRULES_CACHE"}
+    script = ("import sys, icprules\nreport = icprules.check('examples/website-application.yaml')\n"
+              "print(report.by_rule('person.email-format') == (), 'email_validator' in sys.modules)\n")
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True,
+                           cwd=EXAMPLES.parent).stdout.strip() for _ in range(2)]
+    assert runs == ["True True", "True False"]  # the first run builds the list (and writes the cache)

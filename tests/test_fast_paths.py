@@ -158,3 +158,17 @@ def test_memoised_validation_answers_as_the_first_time(number: str, code: str) -
             assert again == first and module.is_valid(value)
     if isinstance(_outcome(ric.validate, number), str):
         assert ric.birth_date(number) == stdnum_ric.get_birth_date(ric.compact(number))
+
+
+def test_the_special_use_list_is_email_validators_own_live_list() -> None:
+    """A program may change email-validator's list of special-use domains: once the library is imported,
+    the fast path reads that list itself, as the library does."""
+    import email_validator
+
+    assert "test" in email_validator.SPECIAL_USE_DOMAIN_NAMES
+    assert email_plain_valid("user@example.test") is None and not email_valid("user@example.test")
+    email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("test")
+    try:
+        assert email_plain_valid("user@example.test") is True and email_valid_full("user@example.test")
+    finally:
+        email_validator.SPECIAL_USE_DOMAIN_NAMES.append("test")

@@ -29,6 +29,8 @@ from stdnum import numdb as _numdb
 from stdnum.cn import ric as _stdnum_ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from ..tables import table
+
 #: Address prefixes of the residence permits for HK, Macau and Taiwan residents.
 RESIDENCE_PERMIT_PREFIXES = ("810000", "820000", "830000")
 
@@ -111,12 +113,13 @@ def division_doubt(number: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-@lru_cache(maxsize=1)
+@table("stdnum-cn-divisions")
 def _division_index() -> dict[str, str]:
     """stdnum's own division table (``cn/loc``), as one dict from a 6-digit code to its county entry.
 
     NumDB.info walks the table's prefix ranges on every call (about 25 times the cost of a dict);
-    this is the same data, read once. tests/test_fast_paths.py proves the answers identical.
+    this is the same data, read once (and kept by the rule-set cache, see :mod:`icprules.tables`).
+    tests/test_fast_paths.py proves the answers identical.
     """
     index: dict[str, str] = {}
     for length, low, high, _props, children in _numdb.get("cn/loc").prefixes:

@@ -12,6 +12,7 @@ from publicsuffixlist import PublicSuffixList
 
 from ..context import Env
 from ..registry import check, transform, why
+from ..tables import table
 
 if TYPE_CHECKING:
     from ..data import DataStore
@@ -23,7 +24,6 @@ _LABEL = r"(?!-)(?!..--)[a-z0-9-]{1,63}(?<!-)"
 _LDH = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}$")
 
 
-@lru_cache(maxsize=2)
 def psl(only_icann: bool = True) -> PublicSuffixList:
     """The bundled Public Suffix List (offline; loaded once, on first use).
 
@@ -35,8 +35,19 @@ def psl(only_icann: bool = True) -> PublicSuffixList:
 
     Loaded without the punycode copy of each IDN rule (``accept_encoded_idn=False``), which makes
     loading three times faster (10 ms instead of 30); the list is asked in the Unicode form.
+    Both are :mod:`icprules.tables`, which the rule-set cache keeps.
     """
-    return PublicSuffixList(accept_encoded_idn=False, only_icann=only_icann)
+    return _psl_icann() if only_icann else _psl_whole()
+
+
+@table("public-suffix-list-icann")
+def _psl_icann() -> PublicSuffixList:
+    return PublicSuffixList(accept_encoded_idn=False, only_icann=True)
+
+
+@table("public-suffix-list")
+def _psl_whole() -> PublicSuffixList:
+    return PublicSuffixList(accept_encoded_idn=False, only_icann=False)
 
 
 class DomainError(ValueError):

@@ -2,9 +2,11 @@
 
 Loading the rule packs and data (some 220 kB of YAML read, validated and compiled, and the rule set
 of the day compiled from the dated data) is about a sixth of a command-line check's cold start; a
-pickle of the result loads in a few milliseconds. It is kept in ``$ICPRULES_CACHE_DIR``, else
-``$XDG_CACHE_HOME/icprules``, else ``~/.cache/icprules``, under a digest of everything the rule set is
-made from:
+pickle of the result loads in a few milliseconds. The tables built from the libraries' data
+(:mod:`icprules.tables`: the public suffix list, stdnum's divisions) are kept with it.
+
+It is kept in ``$ICPRULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/icprules``, else ``~/.cache/icprules``,
+under a digest of everything the rule set is made from:
 
 - the bytes of every pack and data file loaded, and whether the built-in packs were;
 - the icprules code (each module's size and modification time, as ``.pyc`` files are checked);
@@ -33,7 +35,7 @@ from typing import Any
 from .model import RuleSet
 
 #: The cache's own format: bump when what is pickled changes shape.
-FORMAT = "icprules-ruleset-cache/1"
+FORMAT = "icprules-ruleset-cache/2"
 #: Libraries whose data or behaviour enter a loaded rule set (parsing, validation, prepared tables).
 LIBRARIES = ("yaml", "jsonschema", "pydantic", "idna", "publicsuffixlist", "stdnum", "phonenumbers", "babel",
              "opencc", "confusable_homoglyphs", "email_validator", "chinese_calendar", "PIL", "cryptography")
@@ -92,8 +94,9 @@ def _private(info: os.stat_result) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def read(where: Path, digest: str) -> tuple[RuleSet, dict[Any, RuleSet]] | None:
-    """The rule set cached under ``digest`` with its rule sets by day, or None (absent, or not to be trusted)."""
+def read(where: Path, digest: str) -> tuple[RuleSet, dict[Any, RuleSet], dict[str, Any]] | None:
+    """The rule set cached under ``digest``, with its rule sets by day and the :mod:`icprules.tables` built
+    when it was written, or None (absent, or not to be trusted)."""
     try:
         info = os.lstat(where)
         if not stat.S_ISDIR(info.st_mode) or not _private(info):
@@ -109,20 +112,20 @@ def read(where: Path, digest: str) -> tuple[RuleSet, dict[Any, RuleSet]] | None:
             found = pickle.load(fh)  # the user's own file, checked as a .pyc would be
         except Exception:  # a truncated or foreign file: load from the files instead
             return None
-    if not (isinstance(found, tuple) and len(found) == 3 and found[0] == FORMAT and isinstance(found[1], RuleSet)
-            and isinstance(found[2], dict)):
+    if not (isinstance(found, tuple) and len(found) == 4 and found[0] == FORMAT and isinstance(found[1], RuleSet)
+            and isinstance(found[2], dict) and isinstance(found[3], dict)):
         return None
-    return found[1], found[2]
+    return found[1], found[2], found[3]
 
 
-def write(where: Path, digest: str, ruleset: RuleSet, by_day: dict[Any, RuleSet]) -> None:
+def write(where: Path, digest: str, ruleset: RuleSet, by_day: dict[Any, RuleSet], tables: dict[str, Any]) -> None:
     """Keep a rule set under ``digest`` (best effort: a folder that cannot be written is no error)."""
     with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = os.lstat(where)
         if not stat.S_ISDIR(info.st_mode) or not _private(info):
             return
-        payload = pickle.dumps((FORMAT, ruleset, by_day), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((FORMAT, ruleset, by_day, tables), protocol=pickle.HIGHEST_PROTOCOL)
         fd, temporary = tempfile.mkstemp(dir=where, prefix=".writing-", suffix=".pickle")  # mode 0600
         try:
             with os.fdopen(fd, "wb") as fh:

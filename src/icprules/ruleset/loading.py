@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import primitives, validation  # noqa: F401 - importing primitives registers the built-in checks
+from .. import primitives, tables, validation  # noqa: F401 - importing primitives registers the built-in checks
 from ..data import BUILTIN_DATA, DataStore, share_builtin
 from ..data import builtin as builtin_data
 from ..errors import Problem, RuleFileError
@@ -86,8 +86,9 @@ def load_rules(*locations: str | os.PathLike[str], builtin: bool = True,
     if where is not None and digest is not None:
         found = cache.read(where, digest)
         if found is not None:
-            ruleset, by_day = found
+            ruleset, by_day, kept = found
             ruleset.by_day.update(by_day)
+            tables.adopt(kept)
             if not data:
                 share_builtin(ruleset.data)
             return ruleset
@@ -101,7 +102,7 @@ def load_rules(*locations: str | os.PathLike[str], builtin: bool = True,
     ruleset = _compile(raw, store)
     if where is not None and digest is not None:
         on_day(ruleset, dt.date.today())  # kept with it: the first check of the day needs it
-        cache.write(where, digest, ruleset, dict(ruleset.by_day))
+        cache.write(where, digest, ruleset, dict(ruleset.by_day), tables.every_table())
     return ruleset
 
 
