@@ -131,3 +131,16 @@ def test_a_findings_message_is_rendered_when_first_read(website: dict[str, Any])
     assert dict(found.message) == {"zh": found.message["zh"], "en": found.message["en"]}
     assert pickle.loads(pickle.dumps(found.message)) == found.message
     assert found == pickle.loads(pickle.dumps(found))
+
+
+def test_a_message_that_cannot_be_rendered_keeps_its_template_rather_than_fail_the_report() -> None:
+    """Rendering happens when a message is read, outside the rule's own guard: a parameter that cannot
+    be written leaves the template's placeholders as written, and the report still serialises."""
+
+    class Unwritable:
+        def __str__(self) -> str:
+            raise RuntimeError("cannot be written")
+
+    message = Message({"zh": "值“{value}”无效", "en": 'The value "{value}" is not valid'}, {"value": Unwritable()})
+    assert dict(message) == {"zh": "值“{value}”无效", "en": 'The value "{value}" is not valid'}
+    assert Message({"en": "{why}"}, {"why": "x", "n": Unwritable()}, {"en": "bad {n}"})["en"] == "{why}"

@@ -78,12 +78,15 @@ class Message(Mapping[str, str]):
             params, wording = self._params, self._wording
             text = {}
             for lang, template in self._templates.items():
-                if wording is None:
-                    text[lang] = render(template, params, lang)
-                else:
-                    # A reason is a code; each language gets its own wording, with the check's params.
-                    why = render(wording.get(lang, str(params.get("why"))), params, lang)
-                    text[lang] = render(template, {**params, "why": why}, lang)
+                try:
+                    if wording is None:
+                        text[lang] = render(template, params, lang)
+                    else:
+                        # A reason is a code; each language gets its own wording, with the check's params.
+                        why = render(wording.get(lang, str(params.get("why"))), params, lang)
+                        text[lang] = render(template, {**params, "why": why}, lang)
+                except Exception:  # rendered when read, outside the rule's own guard: never fail the report
+                    text[lang] = render(template, {}, lang)  # its placeholders left as written
             self._text = text
         return text
 
