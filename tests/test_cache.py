@@ -229,3 +229,17 @@ def test_a_plain_address_needs_no_email_validator_once_the_cache_is_written(fold
     runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True,
                            cwd=EXAMPLES.parent).stdout.strip() for _ in range(2)]
     assert runs == ["True True", "True False"]  # the first run builds the list (and writes the cache)
+
+
+def test_a_pack_too_large_to_load_is_not_read_whole_to_make_the_key(folder: Path, tmp_path: Path) -> None:
+    """The cache key hashes each file as the loader reads it, bounded: a huge pack is refused by the
+    loader with its located message, not read into memory first."""
+    from icprules.errors import RuleFileError
+    from icprules.reading.yamlio import MAX_BYTES
+
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as fh:
+        fh.truncate(MAX_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(RuleFileError, match="limit"):
+        icprules.load_rules(huge)
+    assert loading._cache_key((huge,), True, ()) is None

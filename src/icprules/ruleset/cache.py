@@ -32,6 +32,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..reading.yamlio import MAX_BYTES as MAX_FILE_BYTES
+from ..safeio import read_bounded
 from .model import RuleSet
 
 #: The cache's own format: bump when what is pickled changes shape.
@@ -64,7 +66,9 @@ def key(files: Iterable[Path], builtin: bool) -> str:
     digest.update(f"{FORMAT}\n{sys.version}\n{pickle.HIGHEST_PROTOCOL}\nbuiltin={builtin}\n".encode())
     for path in files:
         digest.update(f"{path}\n".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        # Bounded as the loader reads it: a file too large (or not a regular file) raises TooLarge, an
+        # OSError, and the rule set is loaded without the cache, which reports the file.
+        digest.update(hashlib.sha256(read_bounded(path, MAX_FILE_BYTES)).digest())
     package = Path(__file__).resolve().parents[1]
     for module in sorted(package.rglob("*.py")):
         info = module.stat()
