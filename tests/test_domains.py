@@ -76,3 +76,18 @@ def test_mapping_once_agrees_with_encode_then_decode(host: str) -> None:
                                   "é.cn", "e\u0301.cn", "١٢.cn", "ΣΑΣ.gr", "①.cn"])
 def test_mapping_once_agrees_on_known_names(host: str) -> None:
     assert _by_icprules(host) == _by_idna(host)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.text(max_size=20), st.text("0123456789.", max_size=20),
+                 st.text("0123456789.٠١٢٣٤٥٦٧٨٩xX ", max_size=20)))
+def test_only_ascii_digits_and_dots_can_be_an_ip_address_here(text: str) -> None:
+    """parse_domain asks ipaddress only about ASCII digits and dots (":" is refused before): nothing else
+    is an address to it."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return
+    assert ":" in text or network._DIGITS_AND_DOTS.fullmatch(text), text

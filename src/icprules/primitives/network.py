@@ -22,6 +22,8 @@ _DOTS = re.compile("[\u3002\uff0e\uff61]")  # ideographic and full-width full st
 #: "xn--" label or a reserved one: idna decides those).
 _LABEL = r"(?!-)(?!..--)[a-z0-9-]{1,63}(?<!-)"
 _LDH = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}$")
+#: What ipaddress can read as an address once ":" is refused: IPv4 is ASCII digits and dots only.
+_DIGITS_AND_DOTS = re.compile(r"[0-9.]+")
 
 
 def psl(only_icann: bool = True) -> PublicSuffixList:
@@ -77,12 +79,13 @@ def parse_domain(text: str) -> tuple[str, str]:
     if ":" in raw or raw.startswith("["):
         raise DomainError("domain_port")
     host = _DOTS.sub(".", raw).rstrip(".")
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        raise DomainError("domain_is_ip")
+    if _DIGITS_AND_DOTS.fullmatch(host):  # only these can be an IP address here (":" is refused above)
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            pass
+        else:
+            raise DomainError("domain_is_ip")
     if not host or "." not in host:
         raise DomainError("domain_one_label")
     if all(label.isdigit() for label in host.split(".")):
