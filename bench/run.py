@@ -284,7 +284,7 @@ def instructions(src: Path, n: int) -> int:
     for mode in ("--setup-only", "--work-only"):
         env = {**os.environ, "PYTHONPATH": str(src)}
         done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                               os.path.realpath(sys.executable), __file__, mode, "--n", str(n)],
+                               sys.executable, __file__, mode, "--n", str(n)],
                               env=env, capture_output=True, text=True, check=True)
         counts.append(int(done.stderr.split("Collected : ")[1].split()[0]))
     return (counts[1] - counts[0]) // n

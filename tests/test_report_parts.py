@@ -144,3 +144,34 @@ def test_a_message_that_cannot_be_rendered_keeps_its_template_rather_than_fail_t
     message = Message({"zh": "值“{value}”无效", "en": 'The value "{value}" is not valid'}, {"value": Unwritable()})
     assert dict(message) == {"zh": "值“{value}”无效", "en": 'The value "{value}" is not valid'}
     assert Message({"en": "{why}"}, {"why": "x", "n": Unwritable()}, {"en": "bad {n}"})["en"] == "{why}"
+
+
+def test_a_report_read_only_for_ok_lets_its_document_go_at_once(website: dict[str, Any]) -> None:
+    """No reference cycle holds the document and the check's context: dropping the report frees them
+    without waiting for the cyclic collector (a caller checking thousands of documents reads `ok`)."""
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        report = run(website)
+        assert report.ok is not None
+        source = weakref.ref(report._source)
+        del report
+        assert source() is None
+    finally:
+        gc.enable()
+
+
+def test_reading_a_date_does_not_build_the_masker(website: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[int] = []
+    real = Masker.for_document
+
+    def counted(*args: Any) -> Masker:
+        built.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(Masker, "for_document", staticmethod(counted))
+    report = run(website)
+    assert report.today == TODAY and report.deadlines and report.produced_by and built == []
+    assert report.findings is not None and built == [1]

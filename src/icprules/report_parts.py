@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
 from typing import Any
 
 from . import timeline
@@ -20,7 +19,7 @@ from .evaluation import Context, checklist, decide, normalized
 from .primitives.identity import as_date
 from .reading.document import Document
 from .report.findings import PARTS, Finding
-from .report.privacy import Masker, mask_part
+from .report.privacy import MASKED_PARTS, Masker, mask_part
 from .ruleset.model import RuleSet
 
 
@@ -40,18 +39,6 @@ class CheckedParts:
         self._masker: Masker | None = None
         self._lock = threading.Lock()
         self._built: dict[str, Any] = {}
-        self._make: dict[str, Callable[[], Any]] = {
-            "findings": lambda: self._findings,
-            "operation": lambda: self._context[0],
-            "provider": lambda: self._context[1],
-            "today": lambda: self._today,
-            "as_of": lambda: self._as_of,
-            "normalized": lambda: normalized(self._ruleset, self._doc, self._env.expansions),
-            "verification": lambda: decide(self._ruleset, self._env, "verification"),
-            "materials": lambda: tuple(checklist(self._ruleset, self._env, self._context)),
-            "deadlines": lambda: tuple(deadlines(self._ruleset, self._doc.data, self._today, self._context)),
-            "produced_by": lambda: self._ruleset.produced_by,
-        }
 
     def severities(self) -> tuple[str, ...]:
         return tuple(f.severity for f in self._findings)
@@ -60,15 +47,37 @@ class CheckedParts:
         with self._lock:
             if name in self._built:  # two threads asked at once: the second gets the first one's
                 return self._built[name]
-            value = self._make[name]()
-            if not self._reveal:
+            value = self._make(name)
+            if not self._reveal and name in MASKED_PARTS:
                 if self._masker is None:
                     self._masker = Masker.for_document(self._doc.data, self._ruleset.data)
                 value = mask_part(name, value, self._masker)
             self._built[name] = value
             if len(self._built) == len(PARTS):
-                del self._doc, self._env, self._make, self._masker
+                del self._doc, self._env, self._masker
             return value
+
+    def _make(self, name: str) -> Any:
+        # Methods, not stored closures: a closure over self would make a cycle, and the document
+        # and context of a report read only for ``ok`` would wait for the cyclic collector.
+        ruleset, context = self._ruleset, self._context
+        if name == "findings":
+            return self._findings
+        if name in ("operation", "provider"):
+            return context[0] if name == "operation" else context[1]
+        if name in ("today", "as_of"):
+            return self._today if name == "today" else self._as_of
+        if name == "normalized":
+            return normalized(ruleset, self._doc, self._env.expansions)
+        if name == "verification":
+            return decide(ruleset, self._env, "verification")
+        if name == "materials":
+            return tuple(checklist(ruleset, self._env, context))
+        if name == "deadlines":
+            return tuple(deadlines(ruleset, self._doc.data, self._today, context))
+        if name == "produced_by":
+            return ruleset.produced_by
+        raise KeyError(name)
 
 
 def deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date, context: Context) -> list[dict[str, Any]]:

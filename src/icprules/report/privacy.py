@@ -202,10 +202,14 @@ def mask_report(report: Report, masker: Masker) -> Report:
     return Report(*(mask_part(name, getattr(report, name), masker) for name in PARTS))
 
 
+#: The parts of a report that may hold a personal value (the others come from data and dates alone).
+MASKED_PARTS = frozenset({"findings", "normalized", "materials", "operation", "provider", "verification"})
+
+
 def mask_part(name: str, value: Any, masker: Masker) -> Any:
     """One part of a report (see :data:`~icprules.report.findings.PARTS`) with its personal values masked."""
-    if masker.empty or value is None:
-        return value
+    if masker.empty or value is None or name not in MASKED_PARTS:
+        return value  # dates, deadlines (from data alone) and what produced the report
     if name == "findings":
         return tuple(_mask_finding(f, masker) for f in value)
     if name == "normalized":
@@ -215,9 +219,7 @@ def mask_part(name: str, value: Any, masker: Masker) -> Any:
     if name == "materials":
         # Materials quote the entity's name or a path in their reason, where a personal value can hide.
         return tuple({**m, "reason": masker.value(m["reason"])} for m in value)
-    if name in ("operation", "provider", "verification"):
-        return masker.value(value)
-    return value  # dates, deadlines (from data alone) and what produced the report
+    return masker.value(value)  # operation, provider, verification
 
 
 def _mask_finding(finding: Finding, masker: Masker) -> Finding:
