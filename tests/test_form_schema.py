@@ -277,3 +277,15 @@ def test_the_uscc_pattern_matches_every_valid_code(division: str, kind: str, tai
 
 def test_there_are_divisions_from_the_whole_country() -> None:
     assert len({d[:2] for d in DIVISIONS}) >= 30
+
+
+def test_the_defaults_are_what_icprules_assumes_when_a_field_is_absent() -> None:
+    """The operation and provider a form prefills are the ones a document without them is checked as
+    (data/selectors.yaml), and follow the data."""
+    props = SCHEMA["properties"]
+    assert props["operation"]["default"] == "new" and props["provider"]["default"] == "nwcd"
+    assert [n for n in _walk(SCHEMA) if "default" in n] == [props["operation"], props["provider"]]
+    doc = base("website")
+    del doc["operation"], doc["provider"]
+    report = icprules.check(doc, today=TODAY, base_dir=EXAMPLES)
+    assert (report.operation, report.provider) == (props["operation"]["default"], props["provider"]["default"])

@@ -153,6 +153,12 @@ def input_schema(data: DataStore | None = None, rules: Iterable[Mapping[str, Any
             else:
                 _target(spec, items)["pattern"] = anchored
 
+    # What icprules assumes when a field is absent (data/selectors.yaml: the operation, the provider):
+    # a form builder prefills it.
+    for selector in data.files.get("selectors", {}).get("rules", {}).values():
+        if isinstance(selector, dict) and "default" in selector and selector.get("field") in schema["properties"]:
+            schema["properties"][selector["field"]]["default"] = data.resolve(selector["default"]["data"])
+
     provinces = data.resolve("provinces.provinces")
     province = defs["Entity"]["properties"]["province"]
     province.pop("type", None)

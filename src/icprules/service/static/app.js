@@ -258,7 +258,10 @@ function newService(type) {
 }
 
 function newDocument(type) {
-  return { format: "icprules/application/v1", operation: "new", provider: "nwcd",
+  // The operation and provider are what icprules assumes when they are absent (the schema's defaults,
+  // from data); the rest is the page's own first guess for a form: an enterprise with a licence.
+  const props = state.schema.properties;
+  return { format: "icprules/application/v1", operation: props.operation.default, provider: props.provider.default,
     entity: { nature: "enterprise", name: "", province: "", certificate: { type: "business_license" },
       principal: { id: { type: "resident_id_card" } } },
     account: {}, services: [newService(type)] };
