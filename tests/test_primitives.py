@@ -192,3 +192,21 @@ def test_number_doubts_are_reason_codes_worded_in_each_language(website: dict[st
     (region,) = run(website).by_rule("person.id-number-region")
     assert "地址码 510221 在 1997 年后已撤销，早于出生年份 2000" in region.message["zh"]
     assert "division 510221 was abolished after 1997, before the birth year 2000" in region.message["en"]
+
+
+def test_known_field_remembers_paths_up_to_a_bound() -> None:
+    """Documents share their shape, so known_field remembers its answer by path; a stream of documents
+    with made-up keys does not grow that memory without end, and the answers stay right."""
+    import icprules
+    from conftest import TODAY, base, run
+    from icprules.ruleset.loading import on_day
+
+    # The rule set the checks of that day run (the dated data of the day compiled in).
+    (rule,) = [r for r in on_day(icprules.default_rules(), TODAY).rules if r.id == "document.unknown-field"]
+    answers = rule.assert_.params["answers"]  # type: ignore[union-attr]
+    for i in range(12):
+        doc = base("website")
+        doc["entity"].update({f"made_up_{i}_{k}": "x" for k in range(500)})
+        assert len(run(doc).by_rule("document.unknown-field")) == 500
+    assert 4000 < len(answers) <= 4096
+    assert not run(base("website")).by_rule("document.unknown-field")

@@ -43,14 +43,22 @@ def _prepare(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
     # The published input schema (kept equal to the one generated from the model by a test).
     schema = json.loads((shipped("schema") / "application-v1.schema.json").read_text(encoding="utf-8"))
     # As segment tuples, so an item's path is looked up without formatting it as text.
-    return {"known": frozenset(paths.parse(p) for p in _known_paths(schema))}
+    return {"known": frozenset(paths.parse(p) for p in _known_paths(schema)), "answers": {}}
 
 
 @check("known_field", prepare=_prepare, positional=True,
        doc={"zh": "该字段是 v1 输入格式定义的字段（拼错的字段名会被保留但不会被使用）",
             "en": "the field is one the v1 input format defines (a misspelt key is kept but never used)"})
 def _known_field(_value: Any, params: Any, env: Env) -> Any:
-    return tuple([paths.ANY if s.__class__ is int else s for s in env.item_path]) in params["known"]
+    # Documents share their shape: the answer for an item's path (services, 0, name) is remembered,
+    # up to a bound (a document of made-up keys must not grow it without end).
+    answers: dict[tuple[Any, ...], bool] = params["answers"]
+    found = answers.get(env.item_path)
+    if found is None:
+        found = tuple([paths.ANY if s.__class__ is int else s for s in env.item_path]) in params["known"]
+        if len(answers) < 4096:
+            answers[env.item_path] = found
+    return found
 
 
 @check("known_key", positional=True,
