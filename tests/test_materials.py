@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import icprules
-from conftest import EXAMPLES, run
+from conftest import EXAMPLES, TODAY, base, run
 from test_cli import cli
 
 
@@ -163,3 +163,29 @@ def test_an_attachment_name_cannot_leave_its_folder(name: str) -> None:
 
     with pytest.raises(icprules.DocumentError, match="not a relative path inside the folder"):
         run(base("website"), attachments={name: b"x"})
+
+
+def test_a_material_whose_check_raises_is_listed_as_to_provide_and_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One material's unexpected error is that material's, not the checklist's (the checklist is worked
+    out when first read, after check() returned): it is listed as to be provided, with the error."""
+    import jsonschema
+
+    from icprules import registry
+    from icprules.report.schema import report_schema
+
+    real = registry.CHECKS["listed_in_parent"]
+
+    def broken(*_args: Any) -> Any:
+        raise RuntimeError("a primitive's bug")
+
+    monkeypatch.setitem(registry.CHECKS, "listed_in_parent",
+                        registry.Primitive(real.name, real.kind, broken, real.params, real.doc, real.prepare))
+    rules = icprules.load_rules()  # plans bind the primitives when built: a fresh rule set
+    doc = base("website")
+    doc["services"][0]["categories"] = ["新闻资讯/综合资讯"]  # needs a pre-approval
+    report = icprules.check(doc, today=TODAY, base_dir=EXAMPLES, rules=rules)
+    (entry,) = [m for m in report.materials if m["id"] == "pre_approval"]
+    assert entry["provided"] is False and entry["could_not_check"] == "RuntimeError: a primitive's bug"
+    others = [m for m in report.materials if m["id"] != "pre_approval"]
+    assert others and all("could_not_check" not in m for m in others)
+    jsonschema.validate(json.loads(report.to_json()), report_schema())

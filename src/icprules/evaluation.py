@@ -408,11 +408,17 @@ def checklist(ruleset: RuleSet, env: Env, context: Context | None = None) -> lis
         for item_path, item in items(rule, root, env.expansions):
             env.item_path = item_path
             env.params = {}
-            if mplan.needed is not None and not mplan.needed(env, item):
-                continue
-            via = mplan.via is not None and mplan.via(env, item)
-            provided = mplan.provided(env, item)
-            params = {"value": item if isinstance(item, str) else "", **_params(mplan.plan.params, env, item)}
+            problem = None
+            try:
+                if mplan.needed is not None and not mplan.needed(env, item):
+                    continue
+                via = mplan.via is not None and mplan.via(env, item)
+                provided = mplan.provided(env, item)
+                params = {"value": item if isinstance(item, str) else "", **_params(mplan.plan.params, env, item)}
+            except Exception as exc:  # one material's failure is that material's, not the checklist's
+                # Listed as to be provided (what a reviewer would ask for), saying it could not be checked.
+                via, provided, params = False, False, {}
+                problem = f"{type(exc).__name__}: {exc}"[:200]
             out.append({
                 "id": material.id,
                 "name": dict(material.name),
@@ -425,6 +431,7 @@ def checklist(ruleset: RuleSet, env: Env, context: Context | None = None) -> lis
                 "reason": {lang: render(text, params, lang) for lang, text in material.reason.items()},
                 "source": [dict(s) for s in rule.source],
                 **({"spec": material.spec} if material.spec else {}),
+                **({"could_not_check": problem} if problem else {}),
             })
     return out
 

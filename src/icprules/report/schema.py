@@ -83,7 +83,10 @@ def report_schema() -> dict[str, Any]:
                                "level": {"enum": ["required", "info"]}, "required": {"type": "boolean"},
                                "provided": {"type": "boolean"}, "via_verification": {"type": "boolean"},
                                "reason": {"$ref": "#/$defs/bilingual"}, "source": _SOURCES,
-                               "spec": {"type": "string"}},
+                               "spec": {"type": "string"},
+                               "could_not_check": {"type": "string", "description": (
+                                   "Set when the material's conditions raised: the unexpected error. The "
+                                   "material is then listed as to be provided.")}},
             },
             "deadline": {
                 "type": "object",

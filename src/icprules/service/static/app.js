@@ -379,6 +379,7 @@ function showMaterials() {
     const item = el("li", { class: "material", "data-path": m.path, "data-material": m.id });
     item.append(el("strong", { text: m.name[state.lang] }), el("span", { class: `state ${status}`, text: t(status) }));
     item.append(el("p", { class: "hint", text: (m.reason || {})[state.lang] || "" }));
+    if (m.could_not_check) item.append(el("p", { class: "hint", text: `${t("couldNotCheck")} (${m.could_not_check})` }));
     const input = el("input", { type: "file", id, multiple, "aria-label": `${t(multiple ? "attachMany" : "attach")}: ${m.name[state.lang]}`,
       onchange: (e) => attach(m, [...e.target.files], multiple) });
     item.append(el("label", { for: id, class: "hint", text: t(multiple ? "attachMany" : "attach") }), input);
