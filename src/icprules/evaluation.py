@@ -9,6 +9,7 @@ observer that keeps each item's steps.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -166,9 +167,32 @@ class Plan:
 
 def plans(ruleset: RuleSet, context: Context) -> tuple[Plan, ...]:
     """The plans of the rules that apply in this context, built once per context and process."""
-    selected: tuple[Plan, ...] = _per_context(ruleset, ("rules", *context), lambda: tuple(
+    selected: tuple[Plan, ...] = _per_context(ruleset, ("rules", *selection(ruleset, context)), lambda: tuple(
         Plan(r) for r in ruleset.rules if applies(r, *context) and by_profile(ruleset, r, context[1])))
     return selected
+
+
+def selection(ruleset: RuleSet, context: Context) -> tuple[Any, ...]:
+    """What in a context tells which rules apply: two contexts with the same selection select the same rules.
+
+    The day counts only by which dated rules are in force on it, and the province only when a rule
+    names it. Keyed by the day itself, a service's plans were built again every day for every
+    context, and once the memo was full (after a few weeks) for every check: a third of the speed.
+    """
+    windows, named = _per_context(ruleset, ("selecting",), lambda: _selecting(ruleset))
+    operation, provider, types, province, as_of = context
+    # Rule.in_force, once per distinct window of dates rather than once per dated rule.
+    day = None if as_of is None else tuple(
+        (start is None or start <= as_of) and (end is None or as_of < end) for start, end in windows)
+    return operation, provider, types, province if province in named else None, day
+
+
+def _selecting(ruleset: RuleSet) -> tuple[tuple[tuple[dt.date | None, dt.date | None], ...], frozenset[str]]:
+    """The windows of dates that rules (materials' included) are in force between, and the provinces rules name."""
+    every = (*ruleset.rules, *(m.rule for m in ruleset.materials))
+    windows = {(r.effective_from, r.effective_until) for r in every
+               if r.effective_from is not None or r.effective_until is not None}
+    return tuple(sorted(windows, key=str)), frozenset(p for r in every for p in (r.provinces or ()))
 
 
 def by_profile(ruleset: RuleSet, rule: Rule, provider: str | None) -> bool:
@@ -182,13 +206,23 @@ def by_profile(ruleset: RuleSet, rule: Rule, provider: str | None) -> bool:
 
 
 def _per_context(ruleset: RuleSet, context: tuple[Any, ...], build: Callable[[], Any]) -> Any:
-    """``build()``, memoised in the rule set by context (at most 256 contexts: documents repeat a few)."""
-    found = ruleset.applicable.get(context)
+    """``build()``, memoised in the rule set by context (documents repeat a few contexts).
+
+    At most 256 are kept; past that the oldest is let go, so that a long-running process keeps
+    the contexts it sees now rather than those of its first hours.
+    """
+    memo = ruleset.applicable
+    found = memo.get(context)
     if found is None:
         found = build()
-        if len(ruleset.applicable) < 256:
-            ruleset.applicable[context] = found
+        if len(memo) >= _CONTEXTS:
+            with contextlib.suppress(StopIteration, RuntimeError, KeyError):  # another thread took it first
+                del memo[next(iter(memo))]
+        memo[context] = found
     return found
+
+
+_CONTEXTS = 256
 
 
 def fact_functions(ruleset: RuleSet) -> dict[str, FactFunction]:
@@ -399,7 +433,8 @@ def checklist(ruleset: RuleSet, env: Env, context: Context | None = None) -> lis
     """Every material the application needs, in rule-pack order, with whether it is provided."""
     root = env.root
     context = context or document_context(ruleset, root)
-    selected: tuple[MaterialPlan, ...] = _per_context(ruleset, ("materials", *context), lambda: tuple(
+    key = ("materials", *selection(ruleset, context))
+    selected: tuple[MaterialPlan, ...] = _per_context(ruleset, key, lambda: tuple(
         MaterialPlan(m) for m in ruleset.materials if applies(m.rule, *context)
         and by_profile(ruleset, m.rule, context[1])))
     out: list[dict[str, Any]] = []
