@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jsonschema
@@ -15,7 +18,7 @@ from hypothesis import strategies as st
 import icprules
 from conftest import EXAMPLES
 from icprules import encoding
-from icprules.encoding import json_bytes, jsonable, writable
+from icprules.encoding import json_bytes, json_bytes_of, jsonable, writable
 from icprules.report import formats
 from test_cli import cli
 
@@ -120,3 +123,55 @@ def test_the_serve_extra_writes_report_json_with_orjson() -> None:
     pytest.importorskip("orjson")
     assert encoding._orjson is not None
     assert json_bytes({"a": "中国\ud800", "n": 2 ** 80}) == '{"a":"中国\\ud800","n":1208925819614629174706176}'.encode()
+
+
+@dataclass(frozen=True)
+class _Point:
+    x: int
+
+
+class _WithToDict:
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "with to_dict", "when": dt.date(2026, 11, 24)}
+
+
+_odd_leaves = st.one_of(
+    _json_leaves, st.datetimes(), st.times(), st.builds(_Point, st.integers()), st.just(_WithToDict()),
+    st.frozensets(st.text(max_size=3), max_size=3), st.sets(st.integers(), max_size=3))
+_odd_values = st.recursive(_odd_leaves, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.tuples(inner, inner),
+    st.dictionaries(st.one_of(st.text(max_size=5), st.integers(), st.dates()), inner, max_size=4),
+    st.dictionaries(st.text(max_size=5), inner, max_size=3).map(MappingProxyType)), max_leaves=20)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_odd_values)
+def test_writing_a_value_as_it_is_gives_the_bytes_of_its_plain_copy(value: Any) -> None:
+    """json_bytes_of (orjson asked to write a report's parts as they are, jsonable() asked about the
+    rest) writes the bytes of json_bytes(jsonable(value)): dates, dataclasses, sets, mappings,
+    objects with to_dict, keys that are not text, lone surrogates and big integers included."""
+    assert json_bytes_of(value) == json_bytes(jsonable(value))
+
+
+def test_a_reports_json_bytes_are_those_of_its_dict(tmp_path: Path) -> None:
+    pytest.importorskip("orjson")
+    rules = icprules.load_rules()
+    for name in ("website-application.yaml", "app-application.yaml", "needs-work.yaml"):
+        for reveal in (False, True):
+            report = icprules.check(EXAMPLES / name, today=dt.date(2026, 11, 24), rules=rules, reveal_personal=reveal)
+            assert report.to_json_bytes() == json_bytes(report.to_dict()), (name, reveal)
+    # What produced a report is written once per rule set, and never stale: a caller may change it.
+    report = icprules.check(EXAMPLES / "website-application.yaml", today=dt.date(2026, 11, 24), rules=rules)
+    first = json.loads(report.to_json_bytes())
+    report.produced_by["icprules"] = "changed by a caller"
+    again = json.loads(report.to_json_bytes())
+    assert again["produced_by"]["icprules"] == "changed by a caller" != first["produced_by"]["icprules"]
+    assert report.to_json_bytes() == json_bytes(report.to_dict())
+
+
+def test_without_orjson_a_reports_json_bytes_are_the_standard_librarys(monkeypatch: pytest.MonkeyPatch) -> None:
+    report = icprules.check(EXAMPLES / "needs-work.yaml", today=dt.date(2026, 11, 24))
+    expected = json_bytes(report.to_dict())
+    monkeypatch.setattr(encoding, "_orjson", None)
+    assert report.to_json_bytes() == expected
+    assert json.loads(expected)["format"] == "icprules/report/v1"

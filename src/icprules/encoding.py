@@ -9,6 +9,7 @@ shows where the odd character was. Nothing else is changed.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import importlib
 import json
@@ -73,9 +74,57 @@ def json_bytes(value: Any) -> bytes:
     return writable(json.dumps(value, ensure_ascii=False, separators=(",", ":"))).encode("utf-8")
 
 
+def json_bytes_of(value: Any) -> bytes:
+    """``json_bytes(jsonable(value))``, without making the plain copy first where orjson can write a value as it is."""
+    fast = orjson_bytes(value)
+    return fast if fast is not None else json_bytes(jsonable(value))
+
+
+def orjson_bytes(value: Any) -> bytes | None:
+    """The value's compact JSON by orjson, the same bytes as ``json_bytes(jsonable(value))``; None without orjson.
+
+    orjson writes dicts with text keys, lists, tuples, text, numbers and None itself, and asks
+    :func:`jsonable` about anything else (mappings, sets, dates, dataclasses, objects with
+    ``to_dict``). What orjson refuses (a key that is not text, a lone surrogate, an integer beyond
+    64 bits) is None too: the caller writes it the long way.
+    """
+    if _orjson is None:
+        return None
+    try:
+        out: bytes = _orjson.dumps(value, default=jsonable, option=_PASS_TO_JSONABLE)
+        return out
+    except (TypeError, ValueError):
+        return None
+
+
+def has_orjson() -> bool:
+    return _orjson is not None
+
+
+def produced_json(produced_by: Any) -> Any:
+    """What produced a report (the same for every report of a rule set), as JSON written once.
+
+    An orjson fragment of ``jsonable(produced_by)``, kept for the last value seen and used only
+    while the value is still equal to it (a caller may have changed the dict in its hands).
+    """
+    global _produced
+    if _orjson is None:
+        return jsonable(produced_by)
+    last = _produced
+    if last is not None and last[0] == produced_by:
+        return last[1]
+    fragment = _orjson.Fragment(json_bytes(jsonable(produced_by)))
+    _produced = (copy.deepcopy(produced_by), fragment)
+    return fragment
+
+
+_produced: tuple[Any, Any] | None = None
 _orjson: Any
 try:
     _orjson = importlib.import_module("orjson")
 except ImportError:  # pragma: no cover - the library's own use needs only the standard library
     _orjson = None
+#: Dataclasses and dates go to jsonable(), which writes them its own way (orjson would write every
+#: field of a dataclass, and a datetime in its own spelling).
+_PASS_TO_JSONABLE = 0 if _orjson is None else _orjson.OPT_PASSTHROUGH_DATACLASS | _orjson.OPT_PASSTHROUGH_DATETIME
 

@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import api
 from ..data import DataStore
-from ..encoding import json_bytes, jsonable, writable
+from ..encoding import jsonable, writable
 from ..errors import DocumentError, IcpRulesError, Problem
 from ..identifiers import record_number
 from ..messages import render
@@ -252,7 +252,7 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
         return api.check(document, attachments=files, today=today, rules=ruleset, reveal_personal=reveal)
 
     def report_json(report: Report) -> bytes:
-        return json_bytes(report.to_dict())
+        return report.to_json_bytes()
 
     # -- endpoints --------------------------------------------------------------------------------
     @app.post("/v1/convert", tags=["documents"], summary="An application document as JSON or as YAML",

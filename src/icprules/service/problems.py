@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from ..data import DataStore
-from ..encoding import json_bytes, jsonable, writable
+from ..encoding import json_bytes_of, writable
 from ..errors import Problem
 
 MEDIA_TYPE = "application/problem+json"
@@ -25,7 +25,7 @@ class SafeJSONResponse(JSONResponse):
 
     @staticmethod
     def dump(content: Any) -> bytes:
-        return json_bytes(jsonable(content))
+        return json_bytes_of(content)
 
     def render(self, content: Any) -> bytes:
         return self.dump(content)
