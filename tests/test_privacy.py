@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import icprules
-from conftest import EXAMPLES, run
+from conftest import EXAMPLES, TODAY, run
 from icprules.identifiers import ric
+from icprules.reading.document import read
 from icprules.report import privacy
 from test_cli import cli
 
@@ -183,3 +184,25 @@ _pieces = st.sampled_from(["110105194912310021", "11010519491231002x", "13800138
 def test_scanning_candidate_runs_finds_what_scanning_the_whole_text_finds(text: str) -> None:
     found = [f for f in privacy.recognised(text) if f[1] != "email"]
     assert found == _recognised_whole_text(text), text
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(st.text(), st.lists(st.one_of(_pieces, st.text(max_size=4)), max_size=8).map("".join)))
+def test_the_quick_look_for_a_digit_or_an_at_sign_is_the_patterns(text: str) -> None:
+    assert privacy.maybe_personal(text) == bool(privacy._MAYBE_PERSONAL.search(text)), text
+
+
+def test_a_finding_or_material_with_nothing_personal_is_kept_as_it_is() -> None:
+    """Masking copies only what it changes (and a changed message is wholly masked)."""
+    report = icprules.check(EXAMPLES / "needs-work.yaml", today=TODAY, reveal_personal=True)
+    data = read(EXAMPLES / "needs-work.yaml", base_dir=None).data
+    masker = privacy.Masker.for_document(data, icprules.default_rules().data)
+    masked = privacy.mask_part("findings", report.findings, masker)
+    kept = [m is f for m, f in zip(masked, report.findings, strict=True)]
+    assert any(kept) and not all(kept)
+    for m, f in zip(masked, report.findings, strict=True):
+        if m is not f:
+            assert m.message != f.message or m.value != f.value
+            assert all(masker.text(text) == text for text in m.message.values())
+    materials = privacy.mask_part("materials", report.materials, masker)
+    assert all(m is r or m["reason"] != r["reason"] for m, r in zip(materials, report.materials, strict=True))

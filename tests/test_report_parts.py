@@ -175,3 +175,15 @@ def test_reading_a_date_does_not_build_the_masker(website: dict[str, Any], monke
     report = run(website)
     assert report.today == TODAY and report.deadlines and report.produced_by and built == []
     assert report.findings is not None and built == [1]
+
+
+def test_a_lazy_message_is_equal_to_the_dict_of_its_text_and_views_it_as_one() -> None:
+    templates = {"zh": "域名“{domain}”未备案", "en": "The domain {domain} is not filed"}
+    message = Message(templates, {"domain": "例子.中国"})
+    text = {"zh": "域名“例子.中国”未备案", "en": "The domain 例子.中国 is not filed"}
+    assert message == text and text == message and message == Message(templates, {"domain": "例子.中国"})
+    assert message != {**text, "en": "other"} and message != Message(templates, {"domain": "example.cn"})
+    assert message != {"zh": text["zh"]} and message != "域名“例子.中国”未备案" and message != list(text.items())
+    assert dict(message.items()) == text and list(message.values()) == list(text.values()) and dict(message) == text
+    with pytest.raises(TypeError):
+        hash(message)

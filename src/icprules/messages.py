@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from functools import lru_cache
 from typing import Any
 
@@ -92,6 +92,21 @@ class Message(Mapping[str, str]):
 
     def __getitem__(self, lang: str) -> str:
         return self._rendered()[lang]
+
+    # The rendered dict's own views and comparison: the Mapping mixins would look each language up
+    # through __getitem__ (masking and writing a report read every message).
+    def items(self) -> ItemsView[str, str]:
+        return self._rendered().items()
+
+    def values(self) -> ValuesView[str]:
+        return self._rendered().values()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Message):
+            other = other._rendered()
+        return isinstance(other, Mapping) and self._rendered() == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a dict, as a Mapping is
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._templates)

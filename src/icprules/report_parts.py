@@ -50,7 +50,7 @@ class CheckedParts:
             value = self._make(name)
             if not self._reveal and name in MASKED_PARTS:
                 if self._masker is None:
-                    self._masker = Masker.for_document(self._doc.data, self._ruleset.data)
+                    self._masker = Masker.for_document(self._doc.data, self._ruleset.data, self._env.expansions)
                 value = mask_part(name, value, self._masker)
             self._built[name] = value
             if len(self._built) == len(PARTS):
