@@ -189,3 +189,59 @@ def test_a_material_whose_check_raises_is_listed_as_to_provide_and_says_why(monk
     others = [m for m in report.materials if m["id"] != "pre_approval"]
     assert others and all("could_not_check" not in m for m in others)
     jsonschema.validate(json.loads(report.to_json()), report_schema())
+
+
+def test_a_verification_outcome_whose_condition_raises_is_passed_over_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verification path is worked out when first read, outside any rule's guard: an outcome whose
+    condition raises is passed over, and the outcome chosen says so, rather than failing the report."""
+    import jsonschema
+
+    from icprules import evaluation
+    from icprules.report.schema import report_schema
+    from icprules.ruleset.loading import on_day
+
+    rules = icprules.load_rules()
+    report = icprules.check(base("website"), today=TODAY, base_dir=EXAMPLES, rules=rules)  # licence + ID card
+    for ruleset in (rules, on_day(rules, TODAY)):
+        ruleset.applicable.pop(("decision", "verification"), None)
+    real = evaluation.compile_condition
+    calls = []
+
+    def first_one_broken(condition: Any, **kwargs: Any) -> Any:
+        calls.append(condition)
+        if len(calls) > 1:
+            return real(condition, **kwargs)
+
+        def broken(*_args: Any) -> Any:
+            raise RuntimeError("a condition's bug")
+        return broken
+
+    monkeypatch.setattr(evaluation, "compile_condition", first_one_broken)
+    verification = report.verification
+    assert calls, "the decision was compiled when the part was read"
+    assert verification["result"] == "electronic"
+    assert verification["could_not_check"] == "manual: RuntimeError: a condition's bug"
+    jsonschema.validate(json.loads(report.to_json()), report_schema())
+
+
+def test_a_canonical_form_that_cannot_be_made_is_left_out_and_the_others_are_kept(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from icprules import registry
+
+    doc = base("website")
+    doc["entity"]["principal"]["phone"] = "+86 138 0013 8000"
+    doc["services"][0]["domains"] = ["EXAMPLE.cn"]
+    rules = icprules.load_rules()
+    before = icprules.check(doc, today=TODAY, base_dir=EXAMPLES, rules=rules, reveal_personal=True).normalized
+    assert "entity.principal.phone" in before and "services[0].domains[0]" in before
+    real = registry.TRANSFORMS["phone_national"]
+
+    def broken(*_args: Any) -> Any:
+        raise RuntimeError("a transform's bug")
+
+    monkeypatch.setitem(registry.TRANSFORMS, "phone_national",
+                        registry.Primitive(real.name, real.kind, broken, real.params, real.doc, real.prepare))
+    after = icprules.check(doc, today=TODAY, base_dir=EXAMPLES, rules=icprules.load_rules(),
+                           reveal_personal=True).normalized
+    assert "entity.principal.phone" not in after
+    assert after["services[0].domains[0]"] == before["services[0].domains[0]"]

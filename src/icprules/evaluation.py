@@ -396,15 +396,26 @@ def decide(ruleset: RuleSet, env: Env, name: str) -> dict[str, Any] | None:
     if name not in ruleset.decisions:
         return None
     env.item_path = ()
-    option = choose(ruleset, env, name)
-    if option is None:
-        return None
-    params = _params(tuple((n, getter(op)) for n, op in option.params), env, env.root)
-    return {
-        "result": option.result,
-        "reason": {lang: render(text, params, lang) for lang, text in option.reason.items()},
-        "source": [dict(s) for s in option.source],
-    }
+    # As choose(), but an option whose condition raises is passed over and said, rather than failing
+    # the report (worked out when first read, after check() returned and outside any rule's guard).
+    compiled: tuple[tuple[Option, Test | None], ...] = _per_context(ruleset, ("decision", name), lambda: tuple(
+        (o, None if o.when is None else compile_condition(o.when)) for o in ruleset.decisions[name].options))
+    problems: list[str] = []
+    for option, when in compiled:
+        try:
+            if when is not None and not when(env, env.root):
+                continue
+            params = _params(tuple((n, getter(op)) for n, op in option.params), env, env.root)
+        except Exception as exc:
+            problems.append(f"{option.result}: {type(exc).__name__}: {exc}"[:200])
+            continue
+        return {
+            "result": option.result,
+            "reason": {lang: render(text, params, lang) for lang, text in option.reason.items()},
+            "source": [dict(s) for s in option.source],
+            **({"could_not_check": "; ".join(problems)} if problems else {}),
+        }
+    return None
 
 
 def _params(getters: tuple[tuple[str, Getter], ...], env: Env, item: Any) -> dict[str, Any]:
@@ -486,7 +497,10 @@ def normalized(ruleset: RuleSet, doc: Document, expansions: Expansions | None = 
         if found is None:
             found = expanded[segments] = paths.expand(doc.data, segments)
         for path, value in found:
-            canonical = get(env, value)
+            try:
+                canonical = get(env, value)
+            except Exception:  # a canonical form is advice: one that cannot be made is not offered
+                continue
             if canonical is not MISSING and canonical is not None and canonical != value:
                 out[paths.format_path(path)] = canonical
     return dict(sorted(out.items(), key=lambda kv: paths.sort_key_text(kv[0])))

@@ -71,7 +71,10 @@ def report_schema() -> dict[str, Any]:
             "verification": {
                 "type": "object", "required": ["result", "reason", "source"], "additionalProperties": False,
                 "properties": {"result": {"enum": ["electronic", "manual"]}, "reason": {"$ref": "#/$defs/bilingual"},
-                               "source": _SOURCES},
+                               "source": _SOURCES,
+                               "could_not_check": {"type": "string", "description": (
+                                   "Set when the condition of an earlier outcome raised: the unexpected error. "
+                                   "That outcome was passed over; see to it by hand.")}},
             },
             "material": {
                 "type": "object",

@@ -371,7 +371,8 @@ function showMaterials() {
   const list = $("materials");
   list.replaceChildren();
   const v = report.verification || {};
-  $("verification").textContent = v.result ? `${t("verification")}: ${v.result} — ${(v.reason || {})[state.lang] || ""}` : "";
+  $("verification").textContent = v.result ? `${t("verification")}: ${v.result} — ${(v.reason || {})[state.lang] || ""}` +
+    (v.could_not_check ? ` (${t("couldNotCheck")}: ${v.could_not_check})` : "") : "";
   for (const m of report.materials) {
     const status = m.provided ? "provided" : m.required ? "missing" : "optional";
     const id = `m${++materialUid}`;
