@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -51,13 +52,16 @@ def _prepare(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
             "en": "the field is one the v1 input format defines (a misspelt key is kept but never used)"})
 def _known_field(_value: Any, params: Any, env: Env) -> Any:
     # Documents share their shape: the answer for an item's path (services, 0, name) is remembered,
-    # up to a bound (a document of made-up keys must not grow it without end).
+    # up to a bound (a document of made-up keys must not grow it without end); past it the oldest
+    # answer is let go, so that the real documents after a flood of made-up keys are remembered again.
     answers: dict[tuple[Any, ...], bool] = params["answers"]
     found = answers.get(env.item_path)
     if found is None:
         found = tuple([paths.ANY if s.__class__ is int else s for s in env.item_path]) in params["known"]
-        if len(answers) < 4096:
-            answers[env.item_path] = found
+        if len(answers) >= 4096:
+            with contextlib.suppress(StopIteration, RuntimeError, KeyError):  # another thread took it first
+                del answers[next(iter(answers))]
+        answers[env.item_path] = found
     return found
 
 
