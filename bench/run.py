@@ -24,6 +24,7 @@ import argparse
 import copy
 import datetime as dt
 import hashlib
+import importlib
 import json
 import os
 import platform
@@ -286,9 +287,14 @@ def work_only(n: int, run: bool, read: bool = False) -> None:
             report = icprules.check(d, today=TODAY, base_dir=EXAMPLES, rules=rules)
             if read:
                 read_all(report)
-                # The service's answer: to_json_bytes() where the tree has it, else its JSON as it wrote it.
+                # The service's answer: to_json_bytes() where the tree has it, else what its service wrote.
                 answer = getattr(report, "to_json_bytes", None)
-                answer() if answer else json.dumps(report.to_dict(), ensure_ascii=False, separators=(",", ":"))
+                if answer is not None:
+                    answer()
+                else:
+                    encoding = importlib.import_module("icprules.encoding")
+                    old = getattr(encoding, "json_bytes", None)
+                    old(report.to_dict()) if old else json.dumps(report.to_dict(), ensure_ascii=False)
 
 
 def instructions(src: Path, n: int) -> tuple[int, int]:
