@@ -187,3 +187,22 @@ def test_a_lazy_message_is_equal_to_the_dict_of_its_text_and_views_it_as_one() -
     assert dict(message.items()) == text and list(message.values()) == list(text.values()) and dict(message) == text
     with pytest.raises(TypeError):
         hash(message)
+
+
+def test_a_copy_of_a_report_keeps_every_part_and_not_the_document(website: dict[str, Any]) -> None:
+    """What the README tells a caller keeping many reports: keep a copy, which lets the document go."""
+    import copy
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        report = run(website)
+        source = weakref.ref(report._source)
+        kept = copy.copy(report)
+        expected = report.to_dict()
+        del report
+        assert source() is None
+        assert kept.to_dict() == expected and kept.materials and kept.findings
+    finally:
+        gc.enable()
