@@ -163,7 +163,7 @@ def clear_memos() -> None:
             continue
         module = importlib.import_module(info.name)
         for obj in vars(module).values():
-            if isinstance(obj, functools._lru_cache_wrapper):  # type: ignore[attr-defined]
+            if isinstance(obj, functools._lru_cache_wrapper):
                 maxsize = obj.cache_info().maxsize
                 if maxsize is not None and maxsize > 8:
                     obj.cache_clear()
@@ -253,7 +253,9 @@ def rate_only(n: int) -> None:
     """Print the whole-check rate of the icprules found on the path (public API only)."""
     docs = [strip_attachments(d) for d in make_documents(n)]
     rules = icprules.default_rules()
-    check = lambda d: icprules.check(d, today=TODAY, base_dir=EXAMPLES, rules=rules)  # noqa: E731
+
+    def check(d: Any) -> icprules.Report:
+        return icprules.check(d, today=TODAY, base_dir=EXAMPLES, rules=rules)
     for d in docs[:20]:
         check(d)
     # Reports are compared without what produced them (the version and the digests of the rule and
@@ -384,7 +386,9 @@ def main() -> None:
     docs = make_documents(args.n)
     bare = [strip_attachments(d) for d in docs]
     rules = icprules.default_rules()
-    check = lambda d: icprules.check(d, today=TODAY, base_dir=EXAMPLES, rules=rules)  # noqa: E731
+
+    def check(d: Any) -> icprules.Report:
+        return icprules.check(d, today=TODAY, base_dir=EXAMPLES, rules=rules)
     for d in bare[:20]:
         check(d)  # warm caches of imports and lazy tables
 

@@ -16,14 +16,13 @@ at least 70 % of in-process check().
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
+import selectors
 import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -56,47 +55,85 @@ def start(port: int, workers: int) -> subprocess.Popen[bytes]:
 
 
 def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> tuple[list[float], int, float]:
-    """Send every body once from ``clients`` threads; the latencies, the errors and the wall time."""
+    """Send every body once over ``clients`` keep-alive connections; the latencies, the errors, the wall time.
+
+    One thread drives every connection with non-blocking sockets and requests written out in
+    advance: the load generator shares the machine's cores with the service, and 32 threads of
+    http.client cost the service about a tenth of a core (0.2 ms of CPU a request, measured).
+    """
+    target = f"/v1/check?today={TODAY.isoformat()}"
+    requests = [(f"POST {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+                 f"Content-Length: {len(body)}\r\n\r\n").encode("ascii") + body for body in bodies]
     latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    next_index = 0
+    answered_badly = 0
+    pending = iter(range(len(requests)))
     deadline = time.monotonic() + seconds
+    selector = selectors.DefaultSelector()
 
-    def client() -> None:
-        nonlocal next_index, errors
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while time.monotonic() < deadline:
-            with lock:
-                if next_index >= len(bodies):
-                    break
-                body = bodies[next_index]
-                next_index += 1
-            start_at = time.perf_counter()
-            try:
-                conn.request("POST", f"/v1/check?today={TODAY.isoformat()}", body=body,
-                             headers={"content-type": "application/json"})
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            elapsed = time.perf_counter() - start_at
-            with lock:
-                latencies.append(elapsed)
-                errors += not ok
-        conn.close()
+    class Connection:
+        def __init__(self) -> None:
+            self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.sock.setblocking(False)
+            self.out, self.inp, self.started, self.need, self.ok = b"", bytearray(), 0.0, -1, False
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+        def send_next(self) -> bool:
+            index = next(pending, None)
+            if index is None or time.monotonic() > deadline:
+                selector.unregister(self.sock)
+                self.sock.close()
+                return False
+            self.out, self.inp, self.need, self.started = requests[index], bytearray(), -1, time.perf_counter()
+            selector.modify(self.sock, selectors.EVENT_WRITE, self)
+            return True
+
+        def ready(self, mask: int) -> None:
+            nonlocal answered_badly
+            if mask & selectors.EVENT_WRITE and self.out:
+                sent = self.sock.send(self.out)
+                self.out = self.out[sent:]
+                if not self.out:
+                    selector.modify(self.sock, selectors.EVENT_READ, self)
+                return
+            chunk = self.sock.recv(1 << 16)
+            if not chunk:
+                raise ConnectionError("the service closed the connection")
+            self.inp += chunk
+            if self.need < 0 and b"\r\n\r\n" in self.inp:
+                head, _, _ = bytes(self.inp).partition(b"\r\n\r\n")
+                lines = head.split(b"\r\n")
+                length = [int(v) for k, _, v in (x.partition(b":") for x in lines[1:])
+                          if k.strip().lower() == b"content-length"]
+                self.need = len(head) + 4 + (length[0] if length else 0)
+                self.ok = lines[0].split()[1:2] == [b"200"] and bool(length)
+            if 0 <= self.need <= len(self.inp):
+                latencies.append(time.perf_counter() - self.started)
+                answered_badly += not self.ok
+                self.send_next()
+
+    connections = [Connection() for _ in range(clients)]
     began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    for c in connections:
+        selector.register(c.sock, selectors.EVENT_WRITE, c)
+        c.send_next()
+    while selector.get_map():
+        events = selector.select(timeout=30)
+        if not events:  # the service stopped answering: what is still in flight is lost
+            for key in list(selector.get_map().values()):
+                selector.unregister(key.fileobj)
+                key.data.sock.close()
+            break
+        for key, mask in events:
+            conn: Connection = key.data
+            try:
+                conn.ready(mask)
+            except (OSError, ConnectionError, ValueError, IndexError):  # that request is lost
+                selector.unregister(conn.sock)
+                conn.sock.close()
     wall = time.perf_counter() - began
-    errors += len(bodies) - len(latencies)  # those the deadline cut off
+    # A request is an error if it was answered with another status, or never answered (a failed
+    # connection, the deadline).
+    errors = answered_badly + len(bodies) - len(latencies)
     return latencies, errors, wall
 
 
@@ -163,7 +200,7 @@ def main() -> None:
     print(f"  latency               p50 {statistics.median(ms):6.1f} ms   p99 {percentile(ms, 0.99):6.1f} ms   "
           f"max {max(ms):6.1f} ms   (target: p99 < 50 ms)")
     print(f"  per worker / in-process  {per_worker / local:6.2f}x   (target: >= 0.70x)")
-    if os.cpu_count() and args.workers >= os.cpu_count():  # type: ignore[operator]
+    if args.workers >= (os.cpu_count() or 1):
         print("  note: the clients share the cores with the workers")
     sys.exit(1 if errors else 0)
 

@@ -36,9 +36,9 @@ def _fresh(context: evaluation.Context) -> list[str]:
 
 
 contexts = st.tuples(
-    st.sampled_from(["new_filing", "new_website", "change", "cancel", None]),
-    st.sampled_from(["nwcd", "aliyun", "unknown-portal", None]),
-    st.frozensets(st.sampled_from(["website", "app", "mini_program"]), max_size=3),
+    st.sampled_from(["new", "change_info", "change_ip", "cancel_service", "made_up", None]),
+    st.sampled_from(["nwcd", "wechat", "alipay", "unknown-portal", None]),
+    st.frozensets(st.sampled_from(["website", "app", "mini_program", "quick_app"]), max_size=3),
     st.sampled_from([*sorted(NAMED), "BJ", "SH", "ZJ", None]),
     st.one_of(st.none(), st.sampled_from(_boundaries()), st.dates(dt.date(2015, 1, 1), dt.date(2035, 12, 31))),
 )
@@ -66,7 +66,7 @@ def test_day_after_day_across_every_boundary_the_plans_are_those_of_the_day(prov
     days = _boundaries()[::-1] if backwards else _boundaries()
     for day in days:
         for types in (frozenset({"website"}), frozenset({"website", "app"})):
-            context: evaluation.Context = ("new_filing", "nwcd", types, province, day)
+            context: evaluation.Context = ("new", "nwcd", types, province, day)
             assert [p.rule.version for p in evaluation.plans(rules, context)] == _fresh(context), day
 
 
@@ -83,7 +83,7 @@ def test_one_rule_set_asked_for_every_province_in_turn_gives_each_its_own_rules(
     rules = icprules.load_rules()
     for province in [*sorted(NAMED), "BJ", "SH", None, *sorted(NAMED)]:
         for types in (frozenset({"website"}), frozenset({"app"})):
-            context: evaluation.Context = ("new_filing", "nwcd", types, province, TODAY)
+            context: evaluation.Context = ("new", "nwcd", types, province, TODAY)
             assert [p.rule.version for p in evaluation.plans(rules, context)] == _fresh(context), province
 
 
@@ -140,3 +140,14 @@ def test_the_memo_lets_its_oldest_entry_go_when_full() -> None:
     # The newest are still answered from the memo.
     assert evaluation._per_context(rules, ("test", evaluation._CONTEXTS + 39), lambda: "rebuilt") == \
         evaluation._CONTEXTS + 39
+
+
+def test_contexts_share_the_plans_of_their_common_rules() -> None:
+    """A plan depends on its rule alone: a new context takes the plans compiled for an earlier one."""
+    rules = icprules.load_rules()
+    website = evaluation.plans(rules, ("new", "nwcd", frozenset({"website"}), None, TODAY))
+    both = evaluation.plans(rules, ("new", "nwcd", frozenset({"website", "app"}), "GD", TODAY))
+    by_rule = {id(p.rule): p for p in website}
+    shared = [p for p in both if id(p.rule) in by_rule]
+    assert len(shared) > 100 and all(p is by_rule[id(p.rule)] for p in shared)
+    assert len(both) > len(shared)  # the APP rules, compiled for this context

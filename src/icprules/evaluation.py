@@ -13,7 +13,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from . import paths
 from .context import Env, FactFunction, TraceStep
@@ -25,6 +25,7 @@ from .reading.document import Document
 from .report.findings import Finding
 from .ruleset.model import Decision, Fact, Material, Option, Rule, RuleSet
 
+T = TypeVar("T")
 #: What selects the rules that apply: operation, provider, service types, the entity's province
 #: (ISO 3166-2:CN code, None when unknown) and the day whose rules are in force (None: every rule).
 Context = tuple[str | None, str | None, frozenset[str], str | None, dt.date | None]
@@ -168,8 +169,22 @@ class Plan:
 def plans(ruleset: RuleSet, context: Context) -> tuple[Plan, ...]:
     """The plans of the rules that apply in this context, built once per context and process."""
     selected: tuple[Plan, ...] = _per_context(ruleset, ("rules", *selection(ruleset, context)), lambda: tuple(
-        Plan(r) for r in ruleset.rules if applies(r, *context) and by_profile(ruleset, r, context[1])))
+        _compiled(ruleset, "plan", r, Plan) for r in ruleset.rules
+        if applies(r, *context) and by_profile(ruleset, r, context[1])))
     return selected
+
+
+def _compiled(ruleset: RuleSet, kind: str, source: Any, build: Callable[[Any], T]) -> T:
+    """A rule's (or material's) plan, compiled once per rule set: contexts select among the same plans.
+
+    A plan depends on its rule alone, so a new context (another province, another mix of service
+    types) takes the plans already compiled instead of compiling its rules again (2-3 ms).
+    """
+    every: dict[int, T] = _per_context(ruleset, (kind,), dict)
+    found = every.get(id(source))  # rules live as long as their rule set
+    if found is None:
+        found = every[id(source)] = build(source)
+    return found
 
 
 def selection(ruleset: RuleSet, context: Context) -> tuple[Any, ...]:
@@ -446,7 +461,7 @@ def checklist(ruleset: RuleSet, env: Env, context: Context | None = None) -> lis
     context = context or document_context(ruleset, root)
     key = ("materials", *selection(ruleset, context))
     selected: tuple[MaterialPlan, ...] = _per_context(ruleset, key, lambda: tuple(
-        MaterialPlan(m) for m in ruleset.materials if applies(m.rule, *context)
+        _compiled(ruleset, "material plan", m, MaterialPlan) for m in ruleset.materials if applies(m.rule, *context)
         and by_profile(ruleset, m.rule, context[1])))
     out: list[dict[str, Any]] = []
     for mplan in selected:
