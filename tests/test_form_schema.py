@@ -289,3 +289,30 @@ def test_the_defaults_are_what_icprules_assumes_when_a_field_is_absent() -> None
     del doc["operation"], doc["provider"]
     report = icprules.check(doc, today=TODAY, base_dir=EXAMPLES)
     assert (report.operation, report.provider) == (props["operation"]["default"], props["provider"]["default"])
+
+
+def test_a_forms_first_guesses_are_examples_from_data_each_valid_for_its_field(tmp_path: Path) -> None:
+    """The page starts a new document from the schema's examples (data/fields.yaml), which a form may
+    prefill; each is a value its field accepts, and a data change changes them."""
+    defs = SCHEMA["$defs"]
+    assert defs["Entity"]["properties"]["nature"]["examples"] == ["enterprise"]
+    assert defs["Website"]["properties"]["languages"]["examples"] == [["zh-Hans"]]
+    found = [(name, prop, spec["examples"]) for name, model in defs.items()
+             for prop, spec in model.get("properties", {}).items() if "examples" in spec]
+    assert len(found) >= 8
+    for name, prop, examples in found:
+        field_schema = {"$schema": SCHEMA["$schema"], "$defs": defs, **defs[name]["properties"][prop]}
+        for value in examples:
+            jsonschema.validate(value, field_schema)
+    # A document made of the first guesses has no finding about those fields' values.
+    doc = base("website")
+    doc["entity"]["nature"] = defs["Entity"]["properties"]["nature"]["examples"][0]
+    doc["services"][0]["languages"] = defs["Website"]["properties"]["languages"]["examples"][0]
+    report = icprules.check(doc, today=TODAY, base_dir=EXAMPLES)
+    assert not [f for f in report.findings if f.path in ("entity.nature", "services[0].languages")]
+    # Data, not code: an override of the data file changes the guess.
+    overlay = tmp_path / "fields.yaml"
+    shipped = (Path(__file__).parents[1] / "data" / "fields.yaml").read_text(encoding="utf-8")
+    overlay.write_text(shipped.replace("Entity.nature: enterprise", "Entity.nature: individual"), encoding="utf-8")
+    changed = icprules.application_schema(icprules.load_rules(data=[str(tmp_path)]))
+    assert changed["$defs"]["Entity"]["properties"]["nature"]["examples"] == ["individual"]

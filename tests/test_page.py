@@ -232,6 +232,10 @@ def test_new_app_filing_has_platforms_timeline_and_labels(browser: Any, server: 
     p = page.page
     page.after_check(lambda: p.click("#new-app"))
     assert p.query_selector('#form [data-path="services[0].platforms[0]"]') is not None
+    # A new document starts from the schema's examples (data/fields.yaml).
+    assert p.input_value('[data-input="services[0].platforms[0].os"]') == "android"
+    assert p.input_value('[data-input="entity.nature"]') == "enterprise"
+    assert p.input_value('[data-input="entity.certificate.type"]') == "business_license"
     page.after_check(lambda: p.select_option('[data-input="services[0].platforms[0].os"]', "ios"))
     assert any(n["rule"] == "app.bundle-id-required" for n in page.notes("services[0].platforms[0].bundle_id"))
     assert p.query_selector_all("#deadlines li"), "the timeline in working days"

@@ -140,6 +140,9 @@ def input_schema(data: DataStore | None = None, rules: Iterable[Mapping[str, Any
                     option.update(title=f"{label['zh']} / {label['en']}" if label["zh"] != label["en"] else name)
                 # anyOf: to a validator without format assertions every option of text is valid
                 target["anyOf"] = options
+        example, _ = _lookup(fields.get("examples", {}), model_name, prop)
+        if example is not None:
+            spec["examples"] = [example]  # a form's first guess (data/fields.yaml), not a default
         pattern, items = _lookup(fields.get("patterns", {}), model_name, prop)
         if pattern is not None:
             text = str(data.resolve(pattern["data"]) if "data" in pattern else pattern["pattern"])

@@ -250,20 +250,29 @@ function renderServices(spec) {
   return set;
 }
 
+// A form's first guess for a field: the schema's "examples" (data/fields.yaml), which icprules does
+// not assume (an absent field is a finding); undefined where there is none.
+function example(model, prop) {
+  const spec = ((state.schema.$defs[model] || {}).properties || {})[prop];
+  return spec && Array.isArray(spec.examples) ? structuredClone(spec.examples[0]) : undefined;
+}
+
 function newService(type) {
+  const model = type === "app" ? "App" : "Website";
+  const common = { name: "", domains: [""], ips: [""], languages: example(model, "languages") || [""],
+    principal: example(model, "principal") };
   return type === "app"
-    ? { type: "app", name: "", service_type: "app", categories: [""], languages: ["zh-Hans"],
-        platforms: [{ os: "android" }], domains: [""], ips: [""], principal: "same_as_entity" }
-    : { type: "website", name: "", domains: [""], ips: [""], languages: ["zh-Hans"], principal: "same_as_entity" };
+    ? { type: "app", service_type: "app", categories: [""], platforms: [{ os: example("Platform", "os") }], ...common }
+    : { type: "website", ...common };
 }
 
 function newDocument(type) {
   // The operation and provider are what icprules assumes when they are absent (the schema's defaults,
-  // from data); the rest is the page's own first guess for a form: an enterprise with a licence.
+  // from data); the other first values are the schema's examples.
   const props = state.schema.properties;
   return { format: "icprules/application/v1", operation: props.operation.default, provider: props.provider.default,
-    entity: { nature: "enterprise", name: "", province: "", certificate: { type: "business_license" },
-      principal: { id: { type: "resident_id_card" } } },
+    entity: { nature: example("Entity", "nature"), name: "", province: "", certificate: { type: example("Certificate", "type") },
+      principal: { id: { type: example("PersonId", "type") } } },
     account: {}, services: [newService(type)] };
 }
 
