@@ -206,3 +206,47 @@ def test_a_finding_or_material_with_nothing_personal_is_kept_as_it_is() -> None:
             assert all(masker.text(text) == text for text in m.message.values())
     materials = privacy.mask_part("materials", report.materials, masker)
     assert all(m is r or m["reason"] != r["reason"] for m, r in zip(materials, report.materials, strict=True))
+
+
+def test_an_unexpected_error_quoting_a_personal_value_is_masked_wherever_the_report_says_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library's error message may quote the value it choked on: a rule's, a material's and the
+    verification path's could_not_check are masked like the rest of the report."""
+    from conftest import base
+    from icprules import evaluation, registry
+
+    doc = base("website")
+    phone = "13812345678"
+    doc["entity"]["principal"]["phone"] = phone
+    doc["services"][0]["categories"] = ["新闻资讯/综合资讯"]  # needs a pre-approval (a material)
+
+    def quoting(value: Any, *_args: Any) -> Any:
+        raise ValueError(f"cannot read {phone} here")
+
+    for name in ("phone", "listed_in_parent"):
+        real = registry.CHECKS[name]
+        monkeypatch.setitem(registry.CHECKS, name, registry.Primitive(real.name, real.kind, quoting, real.params,
+                                                                      real.doc, real.prepare))
+    rules = icprules.load_rules()
+    report = icprules.check(doc, today=TODAY, base_dir=EXAMPLES, rules=rules)
+    real_compile = evaluation.compile_condition
+    calls: list[Any] = []
+
+    def first_one_quoting(condition: Any, **kwargs: Any) -> Any:
+        calls.append(condition)
+        if len(calls) > 1:
+            return real_compile(condition, **kwargs)
+        return lambda *_args: quoting(None)
+
+    from icprules.ruleset.loading import on_day
+    for ruleset in (rules, on_day(rules, TODAY)):
+        ruleset.applicable.pop(("decision", "verification"), None)
+    monkeypatch.setattr(evaluation, "compile_condition", first_one_quoting)
+    text = report.to_json()
+    assert any(f.could_not_check for f in report.findings)
+    assert any(m.get("could_not_check") for m in report.materials)
+    assert report.verification and report.verification.get("could_not_check")
+    assert phone not in text and "138****5678" in text
+    assert phone not in report.to_json_bytes().decode()
+    revealed = icprules.check(doc, today=TODAY, base_dir=EXAMPLES, rules=rules, reveal_personal=True)
+    assert any(phone in (f.could_not_check or "") for f in revealed.findings)

@@ -239,8 +239,8 @@ def mask_part(name: str, value: Any, masker: Masker) -> Any:
         return {path: v for path, v in value.items() if masker.value(v) == v}
     if name == "materials":
         # Materials quote the entity's name or a path in their reason, where a personal value can hide.
-        return tuple(m if (reason := _masked_texts(m["reason"], masker)) is None else {**m, "reason": reason}
-                     for m in value)
+        # So can the error of a material whose conditions raised (a library's message may quote a value).
+        return tuple(_mask_material(m, masker) for m in value)
     return masker.value(value)  # operation, provider, verification
 
 
@@ -251,14 +251,29 @@ def _masked_texts(texts: Mapping[str, str], masker: Masker) -> dict[str, str] | 
     return None if all(masked[lang] is text for lang, text in texts.items()) else masked
 
 
+def _mask_material(material: dict[str, Any], masker: Masker) -> dict[str, Any]:
+    reason = _masked_texts(material["reason"], masker)
+    problem = material.get("could_not_check")
+    masked_problem = None if problem is None else masker.text(problem)
+    if reason is None and masked_problem is problem:
+        return material
+    out = {**material, "reason": material["reason"] if reason is None else reason}
+    if problem is not None:
+        out["could_not_check"] = masked_problem
+    return out
+
+
 def _mask_finding(finding: Finding, masker: Masker) -> Finding:
     message = _masked_texts(finding.message, masker)
     value = finding.value
     masked_value = masker.text(value) if value.__class__ is str else masker.value(value)
-    if message is None and (masked_value is value or masked_value == value):
+    # A rule that could not check a value says why; a library's error message may quote the value.
+    problem = finding.could_not_check
+    masked_problem = None if problem is None else masker.text(problem)
+    if message is None and masked_problem is problem and (masked_value is value or masked_value == value):
         return finding  # most findings hold nothing personal: keep the object
     return dataclasses.replace(finding, message=finding.message if message is None else message,
-                               value=masked_value)
+                               value=masked_value, could_not_check=masked_problem)
 
 
 def read_masked(document: Any, *, base_dir: Any, store: DataStore, reveal_personal: bool) -> Document:
