@@ -90,6 +90,8 @@ def _everywhere() -> dict[str, Any]:
     doc["services"][0]["record_number"] = f"京ICP备2019036842号-{ID}"
     doc["attachments"] = {"confirmation_letter": f"files/{ID}.pdf"}
     doc["operation"] = MOBILE
+    doc["entity"][MOBILE] = "x"  # as a key: the unknown-field finding's path says it
+    doc["services"][0][EMAIL] = 1
     return doc
 
 

@@ -270,10 +270,14 @@ def _mask_finding(finding: Finding, masker: Masker) -> Finding:
     # A rule that could not check a value says why; a library's error message may quote the value.
     problem = finding.could_not_check
     masked_problem = None if problem is None else masker.text(problem)
-    if message is None and masked_problem is problem and (masked_value is value or masked_value == value):
+    # A path holds the document's own keys, and a personal value written as a key is one of them
+    # (the line still locates the finding).
+    path = masker.text(finding.path)
+    if message is None and masked_problem is problem and path is finding.path and \
+            (masked_value is value or masked_value == value):
         return finding  # most findings hold nothing personal: keep the object
     return dataclasses.replace(finding, message=finding.message if message is None else message,
-                               value=masked_value, could_not_check=masked_problem)
+                               value=masked_value, could_not_check=masked_problem, path=path)
 
 
 def read_masked(document: Any, *, base_dir: Any, store: DataStore, reveal_personal: bool) -> Document:
