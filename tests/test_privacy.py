@@ -122,6 +122,10 @@ def test_every_output_and_error_message_masks_them(tmp_path: Path) -> None:
         assert MOBILE not in out and ID not in out and EMAIL not in out, fmt
     _, out, _ = cli("explain", "person.phone-format", str(path), "--today", "2026-11-23")
     assert MOBILE not in out and ID not in out
+    for rule in ("document.unknown-field", "person.phone-format"):  # the items' paths hold the keys
+        explained = json.dumps(icprules.explain(rule, doc, today="2026-11-23", base_dir=EXAMPLES).to_dict(),
+                               ensure_ascii=False)
+        assert MOBILE not in explained and EMAIL not in explained and ID not in explained, rule
     broken = tmp_path / "broken.yaml"
     broken.write_text(f"format: icprules/application/v1\nentity: [{MOBILE}, {ID}\n", encoding="utf-8")
     with pytest.raises(icprules.DocumentError) as info:

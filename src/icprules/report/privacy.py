@@ -209,8 +209,8 @@ class Masker:
         """Mask strings anywhere inside a value (lists, mappings)."""
         if isinstance(value, str):
             return self.text(value)
-        if isinstance(value, Mapping):
-            return {k: self.value(v) for k, v in value.items()}
+        if isinstance(value, Mapping):  # keys too: a personal value may be written as a key
+            return {self.text(k) if k.__class__ is str else k: self.value(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return type(value)(self.value(v) for v in value)
         return value
