@@ -156,3 +156,31 @@ def test_jobs_must_be_a_positive_number(jobs: str, tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as info:
         cli("check", "--batch", str(tmp_path), "--jobs", jobs)
     assert info.value.code == 2
+
+
+def test_a_pool_that_broke_before_a_job_was_queued_retries_it_with_the_others(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed while earlier results are still awaited breaks the pool, and queueing the next
+    job raises (a race the OOM-killer test met on CI): that job is retried like those in flight."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    folder = _folder(tmp_path)
+    real = batch.ProcessPoolExecutor
+    raised: list[str] = []
+
+    class BreaksOnce(real):  # type: ignore[misc, valid-type]
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            if args and str(getattr(args[0], "label", "")).endswith("doc03.yaml") and not raised:
+                raised.append("doc03")
+                raise BrokenProcessPool("a worker died")
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", BreaksOnce)
+    out = io.StringIO()
+    total, _ = batch.run(folder, icprules.load_rules(), today=TODAY, reveal_personal=False, out=out,
+                         err=io.StringIO(), jobs=2)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert raised and total == 13 and len(lines) == 13
+    by_name = {Path(line["source"]).name: line for line in lines}
+    assert "error" not in by_name["doc03.yaml"] and by_name["doc03.yaml"]["ok"] is not None
+    assert [Path(line["source"]).name for line in lines] == sorted(by_name), "in input order"

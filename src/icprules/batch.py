@@ -152,7 +152,7 @@ def _pooled(work: list[Job], rules: RuleSet, jobs: int) -> Iterator[Result]:
     try:
         for index in range(len(work)):
             while submitted < len(work) and submitted < index + window:
-                pending[submitted] = pool.submit(_one, work[submitted])
+                pending[submitted] = _submit(pool, work[submitted])
                 submitted += 1
             try:
                 yield pending.pop(index).result()
@@ -168,10 +168,24 @@ def _pooled(work: list[Job], rules: RuleSet, jobs: int) -> Iterator[Result]:
                     pending[i] = _done(retried[i])
                 pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(rules,))
                 for i in range(submitted, min(len(work), index + 1 + window)):
-                    pending[i] = pool.submit(_one, work[i])
+                    pending[i] = _submit(pool, work[i])
                 submitted = max(submitted, min(len(work), index + 1 + window))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(pool: ProcessPoolExecutor, job: Job) -> Future[Result]:
+    """The job's future; if a worker has already died, one that fails as the jobs in flight did.
+
+    A worker killed while earlier results are still awaited breaks the pool, and submitting to it
+    raises: the job then fails where its result is read, and is retried with the others.
+    """
+    try:
+        return pool.submit(_one, job)
+    except BrokenProcessPool as exc:
+        future: Future[Result] = Future()
+        future.set_exception(exc)
+        return future
 
 
 def _alone(job: Job, rules: RuleSet, context: Any) -> Result:
