@@ -87,7 +87,7 @@ def test_no_import_cycle() -> None:
 def test_primitives_depend_on_the_registry_and_context_not_on_the_evaluator() -> None:
     allowed = ("icprules.registry", "icprules.context", "icprules.paths", "icprules.identifiers",
                "icprules.timeline", "icprules.primitives", "icprules.data", "icprules.errors", "icprules.resources",
-               "icprules.safeio", "icprules.chars", "icprules.evidence", "icprules.tables")
+               "icprules.safeio", "icprules.chars", "icprules.evidence", "icprules.tables", "icprules.memo")
     for name, deps in GRAPH.items():
         if name.startswith("icprules.primitives"):
             assert {d for d in deps if not d.startswith(allowed)} == set(), name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +196,7 @@ def test_scanning_candidate_runs_finds_what_scanning_the_whole_text_finds(text: 
 @settings(max_examples=2000, deadline=None)
 @given(st.one_of(st.text(), st.lists(st.one_of(_pieces, st.text(max_size=4)), max_size=8).map("".join)))
 def test_the_quick_look_for_a_digit_or_an_at_sign_is_the_patterns(text: str) -> None:
-    assert privacy.maybe_personal(text) == bool(privacy._MAYBE_PERSONAL.search(text)), text
+    assert privacy.maybe_personal(text) == bool(re.search("[0-9@]", text)), text
 
 
 def test_a_finding_or_material_with_nothing_personal_is_kept_as_it_is() -> None:

@@ -57,7 +57,9 @@ def _window(effective: Any) -> tuple[dt.date | None, dt.date | None] | None:
     return day(effective.get("from")), day(effective.get("until"))
 
 
-def _covers(window: tuple[dt.date | None, dt.date | None], day: dt.date) -> bool:
+def covers(window: tuple[dt.date | None, dt.date | None], day: dt.date) -> bool:
+    """Whether ``day`` falls in a window of dates in force: from its start (None: always), until
+    its end, which is not included (None: still in force)."""
     start, end = window
     return (start is None or start <= day) and (end is None or day < end)
 
@@ -67,14 +69,14 @@ def _in_force(value: Any, day: dt.date) -> Any:
         out = {}
         for key, sub in value.items():
             window = _window(sub.get("effective")) if isinstance(sub, Mapping) else None
-            if window is None or _covers(window, day):
+            if window is None or covers(window, day):
                 out[key] = _in_force(sub, day)
         return out
     if isinstance(value, list):
         kept = []
         for sub in value:
             window = _window(sub.get("effective")) if isinstance(sub, Mapping) else None
-            if window is None or _covers(window, day):
+            if window is None or covers(window, day):
                 kept.append(_in_force(sub, day))
         return kept
     return value

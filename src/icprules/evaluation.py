@@ -9,7 +9,6 @@ observer that keeps each item's steps.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,8 +16,9 @@ from typing import Any, TypeVar
 
 from . import paths
 from .context import Env, FactFunction, TraceStep
-from .data import ui
+from .data import covers, ui
 from .language.compiler import Getter, Test, compile_condition, getter
+from .memo import remember
 from .messages import Message, render
 from .paths import MISSING
 from .reading.document import Document
@@ -117,11 +117,7 @@ def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
     if expanded is None:
         expanded = {}
     if len(rule.patterns) == 1 and rule.services is None:
-        segs = rule.patterns[0]
-        found = expanded.get(segs)
-        if found is None:
-            found = expanded[segs] = paths.expand(root, segs)
-        return found
+        return paths.expand_once(expanded, root, rule.patterns[0])
     key = rule.items_key  # rules that look at the same items share the list
     shared = expanded.get(key)
     if shared is not None:
@@ -131,9 +127,7 @@ def items(rule: Rule, root: dict[str, Any], expanded: Expansions | None = None,
     services: list[Any] = listed if isinstance(listed, list) else []
     out: list[tuple[paths.Segments, Any]] = []
     for segs in rule.patterns:
-        matches = expanded.get(segs)
-        if matches is None:
-            matches = expanded[segs] = paths.expand(root, segs)
+        matches = paths.expand_once(expanded, root, segs)
         if rule.services is None:
             out.extend(matches)
             continue
@@ -197,8 +191,7 @@ def selection(ruleset: RuleSet, context: Context) -> tuple[Any, ...]:
     windows, named = _per_context(ruleset, ("selecting",), lambda: _selecting(ruleset))
     operation, provider, types, province, as_of = context
     # Rule.in_force, once per distinct window of dates rather than once per dated rule.
-    day = None if as_of is None else tuple(
-        (start is None or start <= as_of) and (end is None or as_of < end) for start, end in windows)
+    day = None if as_of is None else tuple(covers(window, as_of) for window in windows)
     return operation, provider, types, province if province in named else None, day
 
 
@@ -229,11 +222,7 @@ def _per_context(ruleset: RuleSet, context: tuple[Any, ...], build: Callable[[],
     memo = ruleset.applicable
     found = memo.get(context)
     if found is None:
-        found = build()
-        if len(memo) >= _CONTEXTS:
-            with contextlib.suppress(StopIteration, RuntimeError, KeyError):  # another thread took it first
-                del memo[next(iter(memo))]
-        memo[context] = found
+        found = remember(memo, context, build(), _CONTEXTS)
     return found
 
 
@@ -260,12 +249,17 @@ def _fact_function(ruleset: RuleSet, spec: Fact | Decision) -> FactFunction:
 
 def choose(ruleset: RuleSet, env: Env, name: str) -> Option | None:
     """The first option of a decision whose condition holds."""
-    compiled: tuple[tuple[Option, Test | None], ...] = _per_context(ruleset, ("decision", name), lambda: tuple(
-        (o, None if o.when is None else compile_condition(o.when)) for o in ruleset.decisions[name].options))
-    for option, when in compiled:
+    for option, when in _options(ruleset, name):
         if when is None or when(env, env.root):
             return option
     return None
+
+
+def _options(ruleset: RuleSet, name: str) -> tuple[tuple[Option, Test | None], ...]:
+    """A decision's options with their conditions compiled (once per process)."""
+    compiled: tuple[tuple[Option, Test | None], ...] = _per_context(ruleset, ("decision", name), lambda: tuple(
+        (o, None if o.when is None else compile_condition(o.when)) for o in ruleset.decisions[name].options))
+    return compiled
 
 
 def new_env(ruleset: RuleSet, doc: Document, today: dt.date) -> Env:
@@ -413,10 +407,8 @@ def decide(ruleset: RuleSet, env: Env, name: str) -> dict[str, Any] | None:
     env.item_path = ()
     # As choose(), but an option whose condition raises is passed over and said, rather than failing
     # the report (worked out when first read, after check() returned and outside any rule's guard).
-    compiled: tuple[tuple[Option, Test | None], ...] = _per_context(ruleset, ("decision", name), lambda: tuple(
-        (o, None if o.when is None else compile_condition(o.when)) for o in ruleset.decisions[name].options))
     problems: list[str] = []
-    for option, when in compiled:
+    for option, when in _options(ruleset, name):
         try:
             if when is not None and not when(env, env.root):
                 continue
@@ -508,10 +500,7 @@ def normalized(ruleset: RuleSet, doc: Document, expansions: Expansions | None = 
     compiled: tuple[tuple[paths.Segments, Getter], ...] = _per_context(ruleset, ("normalizers",), lambda: tuple(
         (n.segments, getter(n.operand)) for n in ruleset.normalizers))
     for segments, get in compiled:
-        found = expanded.get(segments)
-        if found is None:
-            found = expanded[segments] = paths.expand(doc.data, segments)
-        for path, value in found:
+        for path, value in paths.expand_once(expanded, doc.data, segments):
             try:
                 canonical = get(env, value)
             except Exception:  # a canonical form is advice: one that cannot be made is not offered

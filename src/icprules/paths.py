@@ -163,6 +163,16 @@ def expand(value: Any, segments: Segments) -> list[tuple[Segments, Any]]:
     return [pair for pair in current if pair[1] is not None and pair[1] is not MISSING]
 
 
+def expand_once(cache: dict[Any, list[tuple[Segments, Any]]], value: Any, segments: Segments,
+                ) -> list[tuple[Segments, Any]]:
+    """:func:`expand`, kept in ``cache`` by pattern: the rules, the canonical forms and the masker of
+    one document share its expansions. The list may be the cache's: callers must not change it."""
+    found = cache.get(segments)
+    if found is None:
+        found = cache[segments] = expand(value, segments)
+    return found
+
+
 def sort_key(segments: Segments) -> tuple[tuple[int, Any], ...]:
     """Order paths as they appear in a document: keys by name, indices numerically."""
     return tuple((1, s) if isinstance(s, int) else (0, str(s)) for s in segments)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
 from .. import paths
 from ..context import Env
+from ..memo import remember
 from ..registry import check
 from ..resources import shipped
 
@@ -57,11 +57,8 @@ def _known_field(_value: Any, params: Any, env: Env) -> Any:
     answers: dict[tuple[Any, ...], bool] = params["answers"]
     found = answers.get(env.item_path)
     if found is None:
-        found = tuple([paths.ANY if s.__class__ is int else s for s in env.item_path]) in params["known"]
-        if len(answers) >= 4096:
-            with contextlib.suppress(StopIteration, RuntimeError, KeyError):  # another thread took it first
-                del answers[next(iter(answers))]
-        answers[env.item_path] = found
+        shape = tuple([paths.ANY if s.__class__ is int else s for s in env.item_path])
+        found = remember(answers, env.item_path, shape in params["known"], 4096)
     return found
 
 

@@ -12,12 +12,11 @@ from ..encoding import has_orjson, json_bytes, jsonable, orjson_bytes, produced_
 from ..paths import sort_key_text
 
 REPORT_FORMAT = "icprules/report/v1"
+SEVERITY_ORDER = ("error", "warning", "info")
 
 
 def _identity(value: Any) -> Any:
     return value
-
-SEVERITY_ORDER = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)

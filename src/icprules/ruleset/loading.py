@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import primitives, tables, validation  # noqa: F401 - importing primitives registers the built-in checks
-from ..data import BUILTIN_DATA, DataStore, share_builtin
+from ..data import BUILTIN_DATA, DataStore, covers, share_builtin
 from ..data import builtin as builtin_data
 from ..errors import Problem, RuleFileError
 from ..language.syntax import CompileError, Parser, Where
@@ -251,7 +251,7 @@ def on_day(ruleset: RuleSet, day: dt.date) -> RuleSet:
     windows = ruleset.data.dated_entries()
     if not windows or not ruleset.raw_packs:
         return ruleset
-    key = tuple((start is None or start <= day) and (end is None or day < end) for start, end in windows)
+    key = tuple(covers(window, day) for window in windows)
     if all(key):
         return ruleset  # every dated entry is in force: the data as loaded
     found = ruleset.by_day.get(key)

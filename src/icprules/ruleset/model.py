@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import paths
-from ..data import DataStore
+from ..data import DataStore, covers
 from ..language.syntax import Node, Operand
 
 SEVERITIES = ("error", "warning", "info")
@@ -64,8 +64,7 @@ class Rule:
         """Whether the rule is in force on ``day`` (any day when None)."""
         if day is None:
             return True
-        return (self.effective_from is None or self.effective_from <= day) and \
-            (self.effective_until is None or day < self.effective_until)
+        return covers((self.effective_from, self.effective_until), day)
 
     @property
     def version(self) -> str:
