@@ -69,6 +69,29 @@ def test_a_second_load_reads_the_cache_and_checks_the_same(folder: Path, tmp_pat
     assert len(compiled) == on_day_compiles, "the rule set of the day is kept with it"
 
 
+def test_the_rule_set_of_a_day_shares_what_its_dated_data_leaves_unchanged(folder: Path) -> None:
+    """Before 2026 the approved TLDs differ (data/approved_tlds.yaml is dated), so two rules compile
+    differently; every other rule, material and fact is the loaded rule set's own object, in memory
+    and once more after the cache is read (kept once in the pickle)."""
+    rules = icprules.load_rules()
+    for ruleset in (rules, icprules.load_rules()):  # compiled, then read from the cache
+        day = loading.on_day(ruleset, dt.date(2025, 6, 1))
+        assert day is not ruleset
+        own = sorted(r.id for r, base in zip(day.rules, ruleset.rules, strict=True) if r is not base)
+        assert own == ["service.domain-tld-approved", "service.domain-tld-unlisted"]
+        assert all(r != base for r, base in zip(day.rules, ruleset.rules, strict=True) if r is not base)
+        assert all(m is base for m, base in zip(day.materials, ruleset.materials, strict=True))
+        assert all(day.facts[name] is ruleset.facts[name] for name in ruleset.facts)
+        today = loading.on_day(ruleset, dt.date(2026, 11, 24))
+        assert all(r is base for r, base in zip(today.rules, ruleset.rules, strict=True))
+    # Each day still checks by its own data: .tech was filable until 2026, and is refused since.
+    doc = icprules.read_document(EXAMPLES / "website-application.yaml").data
+    doc["services"][0]["domains"] = ["example.tech"]
+    found = {day: {f.rule for f in icprules.check(doc, today=day, base_dir=EXAMPLES, rules=rules).findings}
+             for day in (dt.date(2025, 6, 1), dt.date(2026, 11, 24))}
+    assert "service.domain-tld-approved" in found[dt.date(2026, 11, 24)] - found[dt.date(2025, 6, 1)]
+
+
 def test_any_change_to_a_pack_or_the_data_is_a_new_entry(folder: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     pack = tmp_path / "extra.yaml"

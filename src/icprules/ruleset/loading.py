@@ -256,11 +256,31 @@ def on_day(ruleset: RuleSet, day: dt.date) -> RuleSet:
         return ruleset  # every dated entry is in force: the data as loaded
     found = ruleset.by_day.get(key)
     if found is None:
-        found = _compile(list(ruleset.raw_packs), ruleset.data.on(day))
+        found = _sharing(_compile(list(ruleset.raw_packs), ruleset.data.on(day)), ruleset)
         found.produced_by = ruleset.produced_by
         if len(ruleset.by_day) < 64:
             ruleset.by_day[key] = found
     return found
+
+
+def _sharing(day: RuleSet, base: RuleSet) -> RuleSet:
+    """``day`` holding ``base``'s own rules, materials, normalizers, facts and decisions wherever they
+    are equal: dated data changes few of them (none on most days).
+
+    Both are kept in memory and in the cache (the rule set of the day is pickled with the rule set
+    loaded); shared, they are kept once, and the cache reads in about half the time.
+    """
+    def same(new: tuple[Any, ...], old: tuple[Any, ...]) -> tuple[Any, ...]:
+        # Compiled from the same packs in the same order, the two line up by position.
+        return tuple(o if i < len(old) and (o := old[i]) == n else n for i, n in enumerate(new))
+
+    def same_by_name(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+        return {k: o if (o := old.get(k)) == n else n for k, n in new.items()}
+
+    day.rules, day.materials = same(day.rules, base.rules), same(day.materials, base.materials)
+    day.normalizers = same(day.normalizers, base.normalizers)
+    day.facts, day.decisions = same_by_name(day.facts, base.facts), same_by_name(day.decisions, base.decisions)
+    return day
 
 
 def _provenance(raw: list[_RawPack], store: DataStore) -> dict[str, Any]:
