@@ -114,10 +114,13 @@ def test_piping_into_head_ends_quietly() -> None:
     assert done.stdout.count("\n") == 1
 
 
-def test_version() -> None:
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
     with pytest.raises(SystemExit) as info:
         cli("--version")
     assert info.value.code == 0
+    assert capsys.readouterr().out == f"icprules {version('icprules')}\n"
 
 
 def test_a_document_from_stdin_finds_its_attachments_with_base_dir(monkeypatch: pytest.MonkeyPatch) -> None:
