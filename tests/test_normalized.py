@@ -62,3 +62,27 @@ def test_domain_normalisation_is_idempotent(text: str) -> None:
         return
     assert parse_domain(ascii_form) == (ascii_form, unicode_form)
     assert parse_domain(unicode_form) == (ascii_form, unicode_form)
+
+
+def test_identifiers_typed_in_full_width_have_their_half_width_form(website: dict[str, Any]) -> None:
+    """A Chinese input method in full-width mode types １１０１０５…: the same number, whose canonical
+    form is the half-width one the filing system's forms take (rules warn of the full-width one)."""
+    website["entity"]["principal"]["id"]["number"] = "１１０１０５１９４９１２３１００２ｘ"
+    website["entity"]["certificate"]["number"] = "９１１１０１０５ＭＡ０１Ｃ３ＵＸ２Ｈ"
+    report = run(website, reveal_personal=True)
+    assert report.normalized == {"entity.certificate.number": "91110105MA01C3UX2H",
+                                 "entity.principal.id.number": "11010519491231002X"}
+    assert {f.rule for f in report.findings if f.severity != "info"} == {
+        "person.id-number-half-width", "entity.certificate-number-half-width"}
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_half_width_reads_only_full_width_forms_and_is_idempotent(text: str) -> None:
+    from icprules.chars import half_width
+
+    once = half_width(text)
+    assert half_width(once) == once
+    assert len(once) == len(text)  # one character for one: nothing else is folded
+    for before, after in zip(text, once, strict=True):
+        assert before == after or (0xFF01 <= ord(before) <= 0xFF5E and ord(before) - ord(after) == 0xFEE0) \
+            or (before == "\u3000" and after == " ")

@@ -1,12 +1,14 @@
 """Characters as people paste them: invisible ones, and traditional forms, read one way everywhere.
 
 Record numbers and banned terms both meet text copied from web pages: zero-width spaces, bidi
-controls, Hangul fillers, lone surrogates, and traditional characters (京ICP備…號, 中國). This leaf
-module says once what is invisible and holds the one OpenCC converter both use.
+controls, Hangul fillers, lone surrogates, and traditional characters (京ICP備…號, 中國); ID numbers and
+credit codes meet full-width digits typed by a Chinese input method. This leaf module says once what
+is invisible and what is full-width, and holds the one OpenCC converter.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -20,6 +22,22 @@ def is_invisible(ch: str) -> bool:
 def visible(text: str) -> str:
     """``text`` without its invisible characters."""
     return "".join(ch for ch in text if not is_invisible(ch))
+
+
+#: The full-width forms of ASCII (U+FF01-FF5E) and the ideographic space: what a Chinese input method
+#: in full-width mode types for digits, letters, dashes and spaces.
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def has_full_width(text: str) -> bool:
+    return _FULL_WIDTH.search(text) is not None
+
+
+def half_width(text: str) -> str:
+    """``text`` with its full-width digits, letters, punctuation and spaces as the half-width ones they
+    stand for (１１０１０５… as 110105…). NFKC on those alone: a circled ① or a superscript ² is not a
+    digit someone meant to type."""
+    return _FULL_WIDTH.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text) if not text.isascii() else text
 
 
 def simplified(text: str) -> str:

@@ -29,6 +29,7 @@ from stdnum import numdb as _numdb
 from stdnum.cn import ric as _stdnum_ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from ..chars import half_width
 from ..tables import table
 
 #: Address prefixes of the residence permits for HK, Macau and Taiwan residents.
@@ -36,12 +37,13 @@ RESIDENCE_PERMIT_PREFIXES = ("810000", "820000", "830000")
 
 
 def compact(number: str) -> str:
-    """Remove spaces and dashes and upper-case the check character.
+    """Remove spaces and dashes, read full-width digits as digits, and upper-case the check character.
 
     ``stdnum.cn.ric.compact`` only strips the ends, but numbers are pasted as
-    "110105 19491231 002x" from scans and forms, so we remove inner separators too.
+    "110105 19491231 002x" from scans and forms, so we remove inner separators too; a Chinese
+    input method in full-width mode types "１１０１０５…", the same number (rules warn of it).
     """
-    return re.sub(r"[\s\-]", "", number).upper()
+    return re.sub(r"[\s\-]", "", half_width(number)).upper()
 
 
 def validate(number: str) -> str:

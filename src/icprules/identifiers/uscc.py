@@ -24,6 +24,7 @@ from functools import lru_cache
 from stdnum.cn import uscc as _stdnum_uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from ..chars import half_width
 from . import orgcode
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -47,8 +48,8 @@ AUTHORITIES: dict[str, str] = {
 
 
 def compact(number: str) -> str:
-    """Remove spaces and dashes and upper-case."""
-    return re.sub(r"[\s\-]", "", number).upper()
+    """Remove spaces and dashes, read full-width characters as half-width ones, and upper-case."""
+    return re.sub(r"[\s\-]", "", half_width(number)).upper()
 
 
 def calc_check_digit(number: str) -> str:

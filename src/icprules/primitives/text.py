@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..chars import half_width
 from ..registry import transform
 
 if TYPE_CHECKING:
@@ -39,9 +40,10 @@ def _strip(value: Any, _params: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-@transform("compact", doc={"zh": "去掉空格和横线并转为大写", "en": "spaces and dashes removed, upper case"})
+@transform("compact", doc={"zh": "去掉空格和横线，全角字符转为半角，并转为大写",
+                           "en": "spaces and dashes removed, full-width characters half-width, upper case"})
 def _compact(value: Any, _params: Any) -> Any:
-    return "".join(value.split()).replace("-", "").upper() if isinstance(value, str) else value
+    return "".join(half_width(value).split()).replace("-", "").upper() if isinstance(value, str) else value
 
 
 @transform("upper", doc={"zh": "转为大写", "en": "upper case"})
