@@ -86,3 +86,11 @@ def test_half_width_reads_only_full_width_forms_and_is_idempotent(text: str) -> 
     for before, after in zip(text, once, strict=True):
         assert before == after or (0xFF01 <= ord(before) <= 0xFF5E and ord(before) - ord(after) == 0xFEE0) \
             or (before == "\u3000" and after == " ")
+
+
+def test_an_address_copied_with_spaces_and_a_province_by_its_abbreviation(website: dict[str, Any]) -> None:
+    website["entity"]["principal"]["email"] = " zhangsan@example.com.cn\t"
+    website["entity"]["province"] = "京"
+    report = run(website, reveal_personal=True)
+    assert report.normalized == {"entity.principal.email": "zhangsan@example.com.cn", "entity.province": "BJ"}
+    assert not [f for f in report.findings if f.severity != "info"]

@@ -290,4 +290,5 @@ def email_valid_full(value: str) -> bool:
 def _email(value: Any, _params: Any, _env: Env) -> Any:
     if not isinstance(value, str) or len(value) > 320:
         return False
-    return email_valid(value)
+    # Spaces around an address come with copying it; the canonical form is the address without them.
+    return email_valid(value.strip())
