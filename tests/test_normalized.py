@@ -94,3 +94,16 @@ def test_an_address_copied_with_spaces_and_a_province_by_its_abbreviation(websit
     report = run(website, reveal_personal=True)
     assert report.normalized == {"entity.principal.email": "zhangsan@example.com.cn", "entity.province": "BJ"}
     assert not [f for f in report.findings if f.severity != "info"]
+
+
+def test_a_key_and_a_fingerprint_pasted_with_the_label_their_tool_prints(app: dict[str, Any]) -> None:
+    """openssl x509 -modulus prints "Modulus=…", keytool -printcert "MD5:  C6:F1:…": the messages name
+    those tools, and what they print is read without the label."""
+    platform = app["services"][0]["platforms"][0]
+    key, md5 = platform["public_key"], platform["signature_md5"]
+    platform["public_key"] = f"Modulus={key.lower()}"
+    platform["signature_md5"] = "MD5:  " + ":".join(md5[i:i + 2] for i in range(0, len(md5), 2))
+    report = run(app)
+    assert report.normalized == {"services[0].platforms[0].public_key": key,
+                                 "services[0].platforms[0].signature_md5": md5}
+    assert not [f for f in report.findings if f.severity != "info"]

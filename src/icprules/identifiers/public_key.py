@@ -38,6 +38,15 @@ _SEPARATORS = re.compile(r"[\s:\-]")
 _HEX = re.compile(r"^[0-9A-Fa-f]+$")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 MAX_TEXT = 64 * 1024
+#: What the tools that print a key or a fingerprint write before it, and people paste with it:
+#: ``openssl x509 -modulus -noout`` ("Modulus=…"), ``keytool -printcert`` and Gradle's
+#: signingReport ("MD5: C6:F1:…", "SHA1: …", "SHA-256: …"). The guides point to those tools.
+_TOOL_LABEL = re.compile(r"^\s*(?:modulus|md5|sha-?1|sha-?256)\s*[=:]\s*", re.IGNORECASE)
+
+
+def without_label(text: str) -> str:
+    """``text`` without the label a tool printed before the key or fingerprint (``Modulus=``, ``MD5:``)."""
+    return _TOOL_LABEL.sub("", text, count=1)
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ def parse(text: str) -> PublicKey:
         raise InvalidFormat()
     if len(text) > MAX_TEXT:
         raise InvalidLength()
-    raw = text.strip()
+    raw = without_label(text).strip()
     if "-----BEGIN" in raw:
         return _pem(raw)
     compact = _SEPARATORS.sub("", raw)

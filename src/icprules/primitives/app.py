@@ -17,8 +17,9 @@ _SEPARATORS = re.compile(r"[\s:\-]")
 
 
 def normalise_hex(text: str) -> str:
-    """Upper-case hex with colons, spaces and dashes removed (``c6:f1`` -> ``C6F1``). Idempotent."""
-    out = _SEPARATORS.sub("", text).upper()
+    """Upper-case hex with colons, spaces, dashes and a tool's label removed (``MD5: c6:f1`` -> ``C6F1``).
+    Idempotent."""
+    out = _SEPARATORS.sub("", public_key.without_label(text)).upper()
     return out[2:] if out.startswith("0X") else out
 
 
