@@ -94,6 +94,12 @@ def build(path: Path, recipe: dict[str, Any]) -> None:
     img = document(width, height, grey=recipe.get("grey", False), margin=recipe.get("margin", 4),
                    background=tuple(recipe.get("background", [255, 255, 255])))
     if kind == "png":
+        if recipe.get("transparent_background"):  # as a background-removal tool saves it
+            margin = recipe.get("margin", 4)
+            alpha = Image.new("L", img.size, 0)
+            ImageDraw.Draw(alpha).rectangle([margin, margin, width - margin - 1, height - margin - 1], fill=255)
+            img = img.convert("RGBA")
+            img.putalpha(alpha)
         buf = io.BytesIO()
         img.save(buf, "PNG")
         path.write_bytes(buf.getvalue())

@@ -109,6 +109,6 @@ def test_the_white_mask_is_every_channel_at_least_the_level(level: int) -> None:
     from icprules.primitives import attachments
 
     for path in [*PHOTOS.glob("*.jpg"), EXAMPLES / "files" / "domain-real-name.png"]:
-        thumb = attachments._thumbnail(path, 512)
+        thumb, _ = attachments._thumbnail(path, 512)
         quick = attachments._white_mask(attachments._darkest_channel(thumb), level)
         assert quick.tobytes() == _white_by_band(thumb, level).tobytes(), path.name

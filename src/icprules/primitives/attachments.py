@@ -97,9 +97,14 @@ def _probe_pdf(path: Path, size: int) -> Probe:
     return Probe(path, size, "pdf")
 
 
-def _thumbnail(path: Path, longest: int) -> Image.Image:
-    """The image at most ``longest`` pixels on its longer side, in RGB; raises OSError/ValueError on
-    truncated or corrupt data.
+def _thumbnail(path: Path, longest: int) -> tuple[Image.Image, float]:
+    """The image at most ``longest`` pixels on its longer side, in RGB, and the share of its edge that
+    is transparent; raises OSError/ValueError on truncated or corrupt data.
+
+    An image with transparency is measured as a web page shows it, on white. Many tools that
+    remove a background save it transparent, and what the filing system does with that is not
+    published (a conversion to JPEG may turn it black): the share is what
+    ``photo_precautions`` with ``measure: transparent`` warns of.
 
     A JPEG is decoded at the smallest scale still as large as the thumbnail (draft mode), not the
     smallest still ``longest`` wide *and* high, which decoded a portrait ID photo whole. The
@@ -115,10 +120,16 @@ def _thumbnail(path: Path, longest: int) -> Image.Image:
             scale = min(1.0, longest / max(width, height, 1))
             img.draft("RGB", (max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale))))
             img.load()
-            # Decoded pixels outlive the file; an RGB image needs no converted copy.
-            thumb: Image.Image = img if img.mode == "RGB" else img.convert("RGB")
+            transparent = 0.0
+            if img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in img.info:
+                rgba = img.convert("RGBA")
+                transparent = _ring_share(rgba.getchannel("A").point(lambda a: 255 if a < 128 else 0))
+                thumb: Image.Image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
+            else:
+                # Decoded pixels outlive the file; an RGB image needs no converted copy.
+                thumb = img if img.mode == "RGB" else img.convert("RGB")
     thumb.thumbnail((longest, longest), reducing_gap=1.0)
-    return thumb
+    return thumb, transparent
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,7 @@ class Measures:
     colour: bool = True
     ring_white: float = 1.0  # share of the outermost pixel ring that is light (white, or light paper)
     fill: float = 1.0  # share of the frame covered by the bounding box of non-white pixels
+    transparent: float = 0.0  # share of the outermost pixel ring that is transparent
 
 
 _DECODE_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning)
@@ -148,7 +160,7 @@ def measure(found: Probe, longest: int = 512, white_level: int = 230, light_leve
 def _measure_cached(path: Path, _mtime_ns: int, _size: int, mode: str, longest: int, level: int,
                     light_level: int) -> Measures:
     try:
-        thumb = _thumbnail(path, longest)
+        thumb, transparent = _thumbnail(path, longest)
     except _DECODE_ERRORS as exc:
         return Measures(error=why("corrupt_image", detail=str(exc)[:80]))
     darkest = _darkest_channel(thumb)
@@ -158,12 +170,17 @@ def _measure_cached(path: Path, _mtime_ns: int, _size: int, mode: str, longest: 
     # when the document fills the frame (a flat scan, a tight crop), its own light paper or card.
     # Either is fine; a desk or a dark cloth is not. So the ring is judged "light" at a lower level
     # than the white that finds the document. Rows and columns are counted with histograms.
-    light = _white_mask(darkest, light_level)
-    edges = [(0, 0, w, 1), (0, h - 1, w, h), (0, 0, 1, h), (w - 1, 0, w, h)]
-    ring_white = sum(_nonzero(light.crop(box)) for box in edges) / (2 * w + 2 * h)
+    ring_white = _ring_share(_white_mask(darkest, light_level))
     box = ImageChops.invert(mask).getbbox()  # the bounding box of everything that is not white
     fill = 0.0 if box is None else (box[2] - box[0]) * (box[3] - box[1]) / (w * h)
-    return Measures(None, _is_colour(mode, thumb), ring_white, fill)
+    return Measures(None, _is_colour(mode, thumb), ring_white, fill, transparent)
+
+
+def _ring_share(mask: Image.Image) -> float:
+    """The share of a one-band image's outermost ring of pixels that is not 0 (corners count twice)."""
+    w, h = mask.size
+    edges = [(0, 0, w, 1), (0, h - 1, w, h), (0, 0, 1, h), (w - 1, 0, w, h)]
+    return sum(_nonzero(mask.crop(box)) for box in edges) / (2 * w + 2 * h)
 
 
 def _nonzero(img: Image.Image) -> int:
@@ -341,14 +358,16 @@ _PHOTO_PARAMS = {
     "type": "object", "required": ["photo"], "additionalProperties": False,
     "properties": {"photo": {"type": "object"}, "max_pixels": {"type": "integer", "minimum": 1},
                    "max_document_pixels": {"type": "integer", "minimum": 1},
-                   "measure": {"enum": ["background", "fill"]}},
+                   "measure": {"enum": ["background", "fill", "transparent"]}},
 }
 
 
 @check("photo_precautions", params=_PHOTO_PARAMS,
-       doc={"zh": "照片注意事项中可测量的部分：背景接近白色（measure: background）；证件占画面比例（measure: fill）",
-            "en": "the measurable photo precautions: a near-white background (measure: background); "
-                  "the document filling the frame (measure: fill)"})
+       doc={"zh": "照片注意事项中可测量的部分：背景接近白色（measure: background，透明处按白色计）；"
+                  "证件占画面比例（measure: fill）；背景不透明（measure: transparent）",
+            "en": "the measurable photo precautions: a near-white background (measure: background, transparency "
+                  "counted as white); the document filling the frame (measure: fill); a background that is not "
+                  "transparent (measure: transparent)"})
 def _photo_precautions(value: Any, params: Any, env: Env) -> Any:
     found = _image(value, params, env)
     if found is None:
@@ -360,6 +379,9 @@ def _photo_precautions(value: Any, params: Any, env: Env) -> Any:
     if params.get("measure", "background") == "background":
         share = found_measures.ring_white
         return share >= float(photo["frame_white_min"]), {"white": f"{share:.0%}"}
+    if params["measure"] == "transparent":
+        share = found_measures.transparent
+        return share <= float(photo["frame_transparent_max"]), {"transparent": f"{share:.0%}"}
     fill = found_measures.fill
     return fill >= float(photo["fill_min"]), {"fill": f"{fill:.1%}", "fill_min": f"{float(photo['fill_min']):.0%}"}
 
