@@ -107,3 +107,12 @@ def test_a_key_and_a_fingerprint_pasted_with_the_label_their_tool_prints(app: di
     assert report.normalized == {"services[0].platforms[0].public_key": key,
                                  "services[0].platforms[0].signature_md5": md5}
     assert not [f for f in report.findings if f.severity != "info"]
+
+
+def test_record_numbers_as_pasted_have_their_canonical_spelling(website: dict[str, Any]) -> None:
+    website["operation"] = "change_info"
+    website["record_number"] = "ICP备案号：京ICP備１２３４５６７８號"
+    website["services"][0]["record_number"] = "京ICP备12345678号-1"
+    report = run(website)
+    assert report.normalized == {"record_number": "京ICP备12345678号"}
+    assert not [f for f in report.findings if f.rule.startswith("lifecycle.") and f.severity == "error"]

@@ -47,6 +47,15 @@ def _record_service_type(value: Any, _params: Any) -> Any:
     return MISSING if found is None else found
 
 
+@transform("record_number", doc={"zh": "备案号的规范写法（如 京ICP备04000001号-1）",
+                                 "en": "a record number's canonical spelling (such as 京ICP备04000001号-1)"})
+def _record_number_canonical(value: Any, _params: Any) -> Any:
+    try:
+        return rn.validate(value)
+    except rn.RecordNumberError:
+        return MISSING
+
+
 @transform("record_entity", doc={"zh": "备案号的主体部分（去掉服务序号）",
                                  "en": "the entity part of a record number (without the service index)"})
 def _record_entity(value: Any, _params: Any) -> Any:
