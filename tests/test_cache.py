@@ -202,7 +202,8 @@ def test_the_built_in_data_is_read_once_per_process(folder: Path, cached: bool) 
 
 
 def test_a_new_process_takes_the_librarys_tables_from_the_cache(folder: Path) -> None:
-    """The public suffix list and stdnum's divisions are built when the cache is written, and a later
+    """The public suffix list, stdnum's divisions and phonenumbers' CN patterns are built when the cache
+    is written, and a later
     process takes them from it: they are there before any check asks, and answer the same."""
     import subprocess
     import sys
@@ -215,8 +216,9 @@ def test_a_new_process_takes_the_librarys_tables_from_the_cache(folder: Path) ->
               " ric.division_years('110101'), ric.division_years('110103'))\n")
     first, second = (subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
                                     check=True).stdout.splitlines() for _ in range(2))
-    assert first[0] == second[0] == str(sorted(["email-validator-special-use-domains", "public-suffix-list",
-                                                "public-suffix-list-icann", "stdnum-cn-divisions"]))
+    assert first[0] == second[0] == str(sorted(["email-validator-special-use-domains", "phonenumbers-cn",
+                                                "public-suffix-list", "public-suffix-list-icann",
+                                                "stdnum-cn-divisions"]))
     assert first[1] == second[1] == "example.com.cn herokuapp.com (True, None) (True, 2010)"
 
 
@@ -252,6 +254,28 @@ def test_a_plain_address_needs_no_email_validator_once_the_cache_is_written(fold
     runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True,
                            cwd=EXAMPLES.parent).stdout.strip() for _ in range(2)]
     assert runs == ["True True", "True False"]  # the first run builds the list (and writes the cache)
+
+
+def test_bare_mobiles_need_no_phonenumbers_once_the_cache_is_written(folder: Path) -> None:
+    """The example's phones are bare mobiles: phonenumbers' CN patterns kept in the cache decide them
+    (tests/test_fast_paths.py proves the fast path equal to the library), and a landline still takes
+    the library."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ICPRULES_CACHE"}
+    script = ("import sys, icprules\n"
+              "report = icprules.check('examples/website-application.yaml', reveal_personal=True)\n"
+              "print(report.ok, report.by_rule('person.phone-format') == (), 'phonenumbers' in sys.modules)\n"
+              "doc = icprules.read_document('examples/website-application.yaml').data\n"
+              "doc['entity']['principal']['emergency_phone'] = '010-53503900'\n"
+              "report = icprules.check(doc, base_dir='examples', reveal_personal=True)\n"
+              "print(report.ok, report.normalized.get('entity.principal.emergency_phone'),\n"
+              "      'phonenumbers' in sys.modules)\n")
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True,
+                           cwd=EXAMPLES.parent).stdout.strip() for _ in range(2)]
+    # The first run builds the patterns (and writes the cache); the second takes them from it.
+    assert runs == ["True True True\nTrue None True", "True True False\nTrue None True"]
 
 
 def test_a_pack_too_large_to_load_is_not_read_whole_to_make_the_key(folder: Path, tmp_path: Path) -> None:

@@ -7,18 +7,17 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-import phonenumbers
+from typing import TYPE_CHECKING, Any
 
 from ..context import Env
 from ..registry import check, transform
 from ..tables import table
 
-_KINDS = {
-    "mobile": {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE},
-    "fixed_line": {phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE},
-}
+if TYPE_CHECKING:
+    import phonenumbers
+
+#: The kinds a rule may ask for, as phonenumbers' number types (their codes are in :func:`_cn_metadata`).
+_KIND_TYPES = {"mobile": ("MOBILE", "FIXED_LINE_OR_MOBILE"), "fixed_line": ("FIXED_LINE", "FIXED_LINE_OR_MOBILE")}
 
 
 #: An extension written the Chinese way after a complete fixed-line number: "0755-83765566-9",
@@ -35,6 +34,8 @@ def parse_phone(value: str, region: str = "CN") -> phonenumbers.PhoneNumber | No
     number is not valid as written and its head is a valid number on its own, the tail is its
     extension.
     """
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
@@ -66,22 +67,42 @@ class PhoneFacts:
     national: str | None  # MIIT's form; None unless a valid Chinese number
 
 
-@lru_cache(maxsize=1)
-def _cn_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[re.Pattern[str], ...]]:
-    """phonenumbers' own patterns for China: every number, mobiles, and each other kind of number."""
+@table("phonenumbers-cn")
+def _cn_metadata() -> tuple[str, str, tuple[str, ...], dict[str, int]]:
+    """phonenumbers' own patterns for China (every number, mobiles, each other kind of number) and
+    its number type codes. Kept with the rule-set cache (whose key holds phonenumbers' version), so
+    that a filing whose phones are all bare mobiles needs no import of phonenumbers: about 20 ms of
+    a command-line check."""
+    import phonenumbers
+
     metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
     assert metadata is not None and metadata.general_desc is not None and metadata.mobile is not None
 
-    def compiled(desc: Any) -> re.Pattern[str] | None:
-        pattern = getattr(desc, "national_number_pattern", None) if desc is not None else None
-        return re.compile(pattern) if pattern else None
+    def pattern(desc: Any) -> str | None:
+        return getattr(desc, "national_number_pattern", None) if desc is not None else None
 
-    general, mobile = compiled(metadata.general_desc), compiled(metadata.mobile)
-    assert general is not None and mobile is not None
-    others = tuple(p for p in (compiled(getattr(metadata, name, None)) for name in (
+    general, mobile = pattern(metadata.general_desc), pattern(metadata.mobile)
+    assert general and mobile
+    others = tuple(p for p in (pattern(getattr(metadata, name, None)) for name in (
         "fixed_line", "toll_free", "premium_rate", "shared_cost", "personal_number", "voip", "pager", "uan",
-        "voicemail")) if p is not None)
-    return general, mobile, others
+        "voicemail")) if p)
+    types = {name: int(getattr(phonenumbers.PhoneNumberType, name))
+             for name in ("MOBILE", "FIXED_LINE", "FIXED_LINE_OR_MOBILE", "UNKNOWN")}
+    return general, mobile, others, types
+
+
+@lru_cache(maxsize=1)
+def _cn_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    """:func:`_cn_metadata`'s patterns, compiled."""
+    general, mobile, others, _ = _cn_metadata()
+    return re.compile(general), re.compile(mobile), tuple(re.compile(p) for p in others)
+
+
+@lru_cache(maxsize=8)
+def _kind_codes(kind: str) -> frozenset[int]:
+    """The phonenumbers number types a rule's kind (mobile, fixed_line) admits."""
+    types = _cn_metadata()[3]
+    return frozenset(types[name] for name in _KIND_TYPES[kind])
 
 
 def cn_mobile_fast(value: str) -> PhoneFacts | None:
@@ -98,7 +119,7 @@ def cn_mobile_fast(value: str) -> PhoneFacts | None:
         return None
     if any(other.fullmatch(value) is not None for other in others):
         return None  # a number of two kinds (fixed line or mobile): the library's rules decide
-    return PhoneFacts(True, "CN", phonenumbers.PhoneNumberType.MOBILE, "+86" + value, value)
+    return PhoneFacts(True, "CN", _cn_metadata()[3]["MOBILE"], "+86" + value, value)
 
 
 @lru_cache(maxsize=1024)
@@ -117,6 +138,8 @@ def phone_facts(value: str, region: str = "CN") -> PhoneFacts | None:
 
 def phone_facts_full(value: str, region: str = "CN") -> PhoneFacts | None:
     """:func:`phone_facts` through phonenumbers' full parse only."""
+    import phonenumbers
+
     number = parse_phone(value, region) if len(value) <= 40 else None
     if number is None:
         return None
@@ -151,7 +174,7 @@ def normalise_phone(value: str, region: str = "CN") -> str | None:
     "phone",
     params={"type": "object", "additionalProperties": False,
             "properties": {"region": {"type": "string", "pattern": "^[A-Z]{2}$"},
-                           "kinds": {"type": "array", "items": {"enum": sorted(_KINDS)}, "minItems": 1}}},
+                           "kinds": {"type": "array", "items": {"enum": sorted(_KIND_TYPES)}, "minItems": 1}}},
     doc={"zh": "电话号码有效，且属于指定地区和类型（手机或固定电话）",
          "en": "a valid phone number of the given region and kinds (mobile or fixed line)"},
 )
@@ -164,7 +187,7 @@ def _phone(value: Any, params: Any, _env: Env) -> Any:
         return False
     kinds = params.get("kinds")
     if kinds:
-        allowed = set().union(*(_KINDS[k] for k in kinds))
+        allowed = frozenset().union(*(_kind_codes(k) for k in kinds))
         if facts.kind not in allowed:
             return False
     return True
@@ -213,11 +236,13 @@ def phone_region(value: str) -> str | None:
     The geocoder names the city too (``河北省石家庄市``); the province is the part a province's full
     name (data/provinces.yaml) starts it. A ported number keeps its old prefix: a hint, not proof.
     """
+    import phonenumbers
+    from phonenumbers import geocoder
+
     try:
         number = phonenumbers.parse(value, "CN")
     except phonenumbers.NumberParseException:
         return None
-    from phonenumbers import geocoder
 
     from ..data import builtin
 
