@@ -212,3 +212,12 @@ def test_known_field_remembers_paths_up_to_a_bound() -> None:
     assert not run(base("website")).by_rule("document.unknown-field")
     # The real document after the flood is remembered again (the oldest made-up keys let go).
     assert ("entity", "name") in answers and ("entity", "made_up_0_0") not in answers
+
+
+def test_an_address_with_a_zero_padded_octet_says_the_address_meant(website: dict[str, Any]) -> None:
+    from conftest import run
+
+    website["services"][0]["ips"] = ["52.83.10.021", "52.83.10.300"]
+    found = {f.path: f.message["en"] for f in run(website).by_rule("service.ip-public")}
+    assert "if you mean 52.83.10.21, write it so" in found["services[0].ips[0]"]
+    assert "not a valid IP address" in found["services[0].ips[1]"]

@@ -324,5 +324,18 @@ def _public_ip(value: Any, _params: Any, _env: Env) -> Any:
         try:
             public = _public_full(ipaddress.ip_address(text))
         except ValueError:
-            return False, why("ip_invalid")
+            return False, _why_not_an_address(text)
     return True if public else (False, why("ip_not_public"))
+
+
+#: A dotted quad with an octet written with leading zeros ("52.83.10.021").
+_PADDED = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
+
+
+def _why_not_an_address(text: str) -> dict[str, Any]:
+    """Why ``text`` is no IP address; for an octet padded with zeros, which ipaddress refuses because
+    some systems read it as octal, the address meant without them."""
+    found = _PADDED.fullmatch(text)
+    if found and all(int(part) <= 255 for part in found.groups()):
+        return why("ip_leading_zero", address=".".join(str(int(part)) for part in found.groups()))
+    return why("ip_invalid")
