@@ -221,3 +221,19 @@ def test_an_address_with_a_zero_padded_octet_says_the_address_meant(website: dic
     found = {f.path: f.message["en"] for f in run(website).by_rule("service.ip-public")}
     assert "if you mean 52.83.10.21, write it so" in found["services[0].ips[0]"]
     assert "not a valid IP address" in found["services[0].ips[1]"]
+
+
+def test_every_language_miits_form_offers_is_a_language_and_its_own_option() -> None:
+    """Miao (hmn) had no locale data in Babel, so its code, one of the form's 17, was "not a valid code"."""
+    from icprules.data import builtin
+    from icprules.primitives.language import _language_option, _prepare_option, parse_language
+
+    store = builtin()
+    prepared = _prepare_option({"table": "app_vocabularies.languages", "value": "code"}, store)
+    for row in store.resolve("app_vocabularies.languages"):
+        found = parse_language(row["code"])
+        assert found is not None, row["code"]
+        assert _language_option(row["code"], prepared) == row["code"]
+    assert parse_language("hmn").display_name("zh") == "苗语"  # type: ignore[union-attr]
+    assert [_language_option(v, prepared) for v in ("zh-CN", "zh-HK", "en-GB", "中文", "Traditional Chinese")] == [
+        "zh-Hans", "zh-Hant", "en", "zh-Hans", "zh-Hant"]
