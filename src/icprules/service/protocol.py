@@ -1,4 +1,4 @@
-"""uvicorn's HTTP/1.1 protocol, with Nagle's algorithm off on every connection.
+"""uvicorn's HTTP/1.1 protocols (httptools, else h11), with Nagle's algorithm off on every connection.
 
 asyncio turns TCP_NODELAY on only for sockets whose ``proto`` is IPPROTO_TCP. With ``--workers`` above
 one, uvicorn hands each worker the listening socket rebuilt from its descriptor, whose ``proto`` reads
@@ -17,10 +17,25 @@ import socket
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 
+def _no_delay(transport: asyncio.BaseTransport) -> None:
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 class NoDelayH11Protocol(H11Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        sock = transport.get_extra_info("socket")
-        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        _no_delay(transport)
         super().connection_made(transport)  # type: ignore[arg-type]
+
+
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # httptools is not installed: serve() uses h11
+    pass
+else:
+    class NoDelayHttpToolsProtocol(HttpToolsProtocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            _no_delay(transport)
+            super().connection_made(transport)  # type: ignore[arg-type]
