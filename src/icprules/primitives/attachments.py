@@ -98,8 +98,8 @@ def _probe_pdf(path: Path, size: int) -> Probe:
 
 
 def _thumbnail(path: Path, longest: int) -> tuple[Image.Image, float]:
-    """The image at most ``longest`` pixels on its longer side, in RGB, and the share of its edge that
-    is transparent; raises OSError/ValueError on truncated or corrupt data.
+    """The image at most ``longest`` pixels on its longer side, in RGB, and how transparent its edge is
+    on average (0 to 1); raises OSError/ValueError on truncated or corrupt data.
 
     An image with transparency is measured as a web page shows it, on white. Many tools that
     remove a background save it transparent, and what the filing system does with that is not
@@ -123,7 +123,7 @@ def _thumbnail(path: Path, longest: int) -> tuple[Image.Image, float]:
             transparent = 0.0
             if img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in img.info:
                 rgba = img.convert("RGBA")
-                transparent = _ring_share(rgba.getchannel("A").point(lambda a: 255 if a < 128 else 0))
+                transparent = _ring_mean(ImageChops.invert(rgba.getchannel("A")))
                 thumb: Image.Image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
             else:
                 # Decoded pixels outlive the file; an RGB image needs no converted copy.
@@ -140,7 +140,7 @@ class Measures:
     colour: bool = True
     ring_white: float = 1.0  # share of the outermost pixel ring that is light (white, or light paper)
     fill: float = 1.0  # share of the frame covered by the bounding box of non-white pixels
-    transparent: float = 0.0  # share of the outermost pixel ring that is transparent
+    transparent: float = 0.0  # how transparent the outermost pixel ring is, on average (0 to 1)
 
 
 _DECODE_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning)
@@ -181,6 +181,13 @@ def _ring_share(mask: Image.Image) -> float:
     w, h = mask.size
     edges = [(0, 0, w, 1), (0, h - 1, w, h), (0, 0, 1, h), (w - 1, 0, w, h)]
     return sum(_nonzero(mask.crop(box)) for box in edges) / (2 * w + 2 * h)
+
+
+def _ring_mean(band: Image.Image) -> float:
+    """The mean of a one-band image's outermost ring of pixels, from 0 to 1 (corners count twice)."""
+    w, h = band.size
+    edges = [(0, 0, w, 1), (0, h - 1, w, h), (0, 0, 1, h), (w - 1, 0, w, h)]
+    return sum(ImageStat.Stat(band.crop(box)).sum[0] for box in edges) / (255 * (2 * w + 2 * h))
 
 
 def _nonzero(img: Image.Image) -> int:
