@@ -257,3 +257,21 @@ def test_an_unexpected_error_quoting_a_personal_value_is_masked_wherever_the_rep
     assert phone not in report.to_json_bytes().decode()
     revealed = icprules.check(doc, today=TODAY, base_dir=EXAMPLES, rules=rules, reveal_personal=True)
     assert any(phone in (f.could_not_check or "") for f in revealed.findings)
+
+
+@pytest.mark.parametrize("junk", ["serv", "ices", "domains", "entity"])
+def test_a_short_junk_value_in_a_personal_field_does_not_cut_the_paths(junk: str) -> None:
+    """Found by hypothesis: "serv" as an ID number was masked inside every path, so
+    services[0].domains[0] read ****ices[0].domains[0] and located nothing. A path's keys are
+    masked only where they are personal; the personal keys of the 'everywhere' document still are."""
+    from conftest import base, run
+
+    doc = base("website")
+    doc["entity"]["principal"]["id"]["number"] = junk
+    report = run(doc)
+    known = {f.path for f in run(base("website")).findings}
+    assert known <= {f.path for f in report.findings}
+    assert all("*" not in f.path for f in report.findings)
+    masked = {f.path for f in run(_everywhere()).findings if f.rule == "document.unknown-field"}
+    assert masked and not any(MOBILE in p or EMAIL in p for p in masked)
+    assert any("139****5678" in p for p in masked)

@@ -110,7 +110,7 @@ def explain(rule_id: str, document: str | os.PathLike[str] | Mapping[str, Any] |
     if not reveal_personal:
         masker = Masker.for_document(doc.data, rules.data)
         for entry in traced:
-            entry.path = masker.text(entry.path)  # a personal value written as a key is in the path
+            entry.path = masker.path(entry.path)  # a personal value written as a key is in the path
             for step in (*entry.when, *entry.assertion):
                 if step.value is not MISSING and isinstance(step.value, (str, list, dict)):
                     step.value = masker.value(step.value)

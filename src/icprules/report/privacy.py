@@ -200,6 +200,29 @@ class Masker:
                 value = value.replace(spelling, masked)
         return value
 
+    def path(self, text: str) -> str:
+        """A path with the personal values written as its keys masked, key by key.
+
+        Only spellings with a digit or an @ are masked there, as every real ID number, phone and
+        e-mail address has: masked as text, a junk value in a personal field ("serv" or "domains" as
+        an ID number) cut or hid the names of the format's own keys, and the path no longer located
+        anything ("****ices[0].domains[0]").
+        """
+        if not self.has_any or not maybe_personal(text):
+            return text
+        try:
+            segments = paths.parse(text)
+        except paths.PathSyntaxError:
+            return self.text(text)
+        masked = tuple(self._key(s) if s.__class__ is str else s for s in segments)
+        return text if masked == segments else paths.format_path(masked)
+
+    def _key(self, key: str) -> str:
+        for spelling, masked in self.pairs:
+            if spelling in key and maybe_personal(spelling):
+                key = key.replace(spelling, masked)
+        return key
+
     def value(self, value: Any) -> Any:
         """Mask strings anywhere inside a value (lists, mappings)."""
         if isinstance(value, str):
@@ -267,7 +290,7 @@ def _mask_finding(finding: Finding, masker: Masker) -> Finding:
     masked_problem = None if problem is None else masker.text(problem)
     # A path holds the document's own keys, and a personal value written as a key is one of them
     # (the line still locates the finding).
-    path = masker.text(finding.path)
+    path = masker.path(finding.path)
     if message is None and masked_problem is problem and path is finding.path and \
             (masked_value is value or masked_value == value):
         return finding  # most findings hold nothing personal: keep the object
