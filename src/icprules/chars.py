@@ -29,10 +29,6 @@ def visible(text: str) -> str:
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 
 
-def has_full_width(text: str) -> bool:
-    return _FULL_WIDTH.search(text) is not None
-
-
 def half_width(text: str) -> str:
     """``text`` with its full-width digits, letters, punctuation and spaces as the half-width ones they
     stand for (１１０１０５… as 110105…). NFKC on those alone: a circled ① or a superscript ² is not a

@@ -121,7 +121,7 @@ def _thumbnail(path: Path, longest: int) -> tuple[Image.Image, float]:
             img.draft("RGB", (max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale))))
             img.load()
             transparent = 0.0
-            if img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in img.info:
+            if img.has_transparency_data:
                 rgba = img.convert("RGBA")
                 transparent = _ring_mean(ImageChops.invert(rgba.getchannel("A")))
                 thumb: Image.Image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
@@ -176,18 +176,24 @@ def _measure_cached(path: Path, _mtime_ns: int, _size: int, mode: str, longest: 
     return Measures(None, _is_colour(mode, thumb), ring_white, fill, transparent)
 
 
-def _ring_share(mask: Image.Image) -> float:
-    """The share of a one-band image's outermost ring of pixels that is not 0 (corners count twice)."""
-    w, h = mask.size
+def _ring(band: Image.Image) -> tuple[list[Image.Image], int]:
+    """The four edges of a one-band image (its outermost ring of pixels), and their length (corners
+    count twice)."""
+    w, h = band.size
     edges = [(0, 0, w, 1), (0, h - 1, w, h), (0, 0, 1, h), (w - 1, 0, w, h)]
-    return sum(_nonzero(mask.crop(box)) for box in edges) / (2 * w + 2 * h)
+    return [band.crop(box) for box in edges], 2 * w + 2 * h
+
+
+def _ring_share(mask: Image.Image) -> float:
+    """The share of a one-band image's outermost ring of pixels that is not 0."""
+    edges, length = _ring(mask)
+    return sum(_nonzero(edge) for edge in edges) / length
 
 
 def _ring_mean(band: Image.Image) -> float:
-    """The mean of a one-band image's outermost ring of pixels, from 0 to 1 (corners count twice)."""
-    w, h = band.size
-    edges = [(0, 0, w, 1), (0, h - 1, w, h), (0, 0, 1, h), (w - 1, 0, w, h)]
-    return sum(ImageStat.Stat(band.crop(box)).sum[0] for box in edges) / (255 * (2 * w + 2 * h))
+    """The mean of a one-band image's outermost ring of pixels, from 0 to 1."""
+    edges, length = _ring(band)
+    return sum(ImageStat.Stat(edge).sum[0] for edge in edges) / (255 * length)
 
 
 def _nonzero(img: Image.Image) -> int:

@@ -87,7 +87,7 @@ def _cn_metadata() -> tuple[str, str, tuple[str, ...], dict[str, int]]:
         "fixed_line", "toll_free", "premium_rate", "shared_cost", "personal_number", "voip", "pager", "uan",
         "voicemail")) if p)
     types = {name: int(getattr(phonenumbers.PhoneNumberType, name))
-             for name in ("MOBILE", "FIXED_LINE", "FIXED_LINE_OR_MOBILE", "UNKNOWN")}
+             for name in ("MOBILE", "FIXED_LINE", "FIXED_LINE_OR_MOBILE")}
     return general, mobile, others, types
 
 

@@ -144,7 +144,8 @@ def _language_option(value: Any, prepared: Mapping[str, Any]) -> Any:
     found = parse_language(value) if isinstance(value, str) else None
     if found is None:
         return MISSING
+    own = _script(found)
     for code, language, script in prepared["options"]:
-        if language == found.language and (script is None or script == _script(found)):
+        if language == found.language and (script is None or script == own):
             return code
     return MISSING

@@ -149,6 +149,8 @@ class Masker:
         #: Whether every spelling holds a digit or an @ (then a text with neither needs no look; most
         #: do not hold any). A configured field may hold anything (a malformed e-mail without @).
         self.quick = all(maybe_personal(s) for s, _ in self.pairs)
+        #: The spellings a path's keys are masked by: those with a digit or an @ (see :meth:`path`).
+        self.key_pairs = [(s, m) for s, m in self.pairs if maybe_personal(s)]
 
     @property
     def empty(self) -> bool:
@@ -208,7 +210,7 @@ class Masker:
         an ID number) cut or hid the names of the format's own keys, and the path no longer located
         anything ("****ices[0].domains[0]").
         """
-        if not self.has_any or not maybe_personal(text):
+        if not self.key_pairs or not maybe_personal(text):
             return text
         try:
             segments = paths.parse(text)
@@ -218,8 +220,8 @@ class Masker:
         return text if masked == segments else paths.format_path(masked)
 
     def _key(self, key: str) -> str:
-        for spelling, masked in self.pairs:
-            if spelling in key and maybe_personal(spelling):
+        for spelling, masked in self.key_pairs:
+            if spelling in key:
                 key = key.replace(spelling, masked)
         return key
 
