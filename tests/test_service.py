@@ -3,6 +3,8 @@ and no request that can make the server read one of its own files."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import os
 import shutil
@@ -277,6 +279,26 @@ def _free_port() -> int:
         return port
 
 
+def _connections_held(parent: int, port: int) -> dict[int, int]:
+    """How many established connections to ``port`` each child process of ``parent`` holds (Linux)."""
+    established = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 01: ESTABLISHED
+            established.add(fields[9])  # the socket's inode
+    held: dict[int, int] = {}
+    for child in Path(f"/proc/{parent}/task/{parent}/children").read_text().split():
+        inodes = set()
+        for fd in Path(f"/proc/{child}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                target = str(fd.readlink())
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+        if inodes & established:
+            held[int(child)] = len(inodes & established)
+    return held
+
+
 def test_a_real_server_answers_concurrent_clients(tmp_path: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
@@ -307,6 +329,20 @@ def test_a_real_server_answers_concurrent_clients(tmp_path: Path) -> None:
         with ThreadPoolExecutor(8) as pool:
             results = list(pool.map(one, range(32)))
         assert all(r == expected for r in results)
+
+        # A pool of kept-alive connections, opened at once as a portal's pool opens them, is shared
+        # by the workers (one took 31 of 32 before they took turns): each holds at least a quarter.
+        pool_of = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
+        try:
+            for c in pool_of:
+                c.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            for c in pool_of:
+                assert c.recv(1024).startswith(b"HTTP/1.1 200")
+            held = _connections_held(server.pid, port)
+            assert len(held) == 2 and sum(held.values()) == 16 and min(held.values()) >= 4, held
+        finally:
+            for c in pool_of:
+                c.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -496,6 +532,9 @@ def test_the_server_uses_the_c_http_parser_with_nagle_off(monkeypatch: pytest.Mo
     monkeypatch.setattr(os, "environ", {**os.environ})  # serve() passes its settings to workers there
     main.serve(host="127.0.0.1", port=0, workers=1, rules=[], data=[], no_builtin=False)
     assert seen["http"] is protocol.NoDelayHttpToolsProtocol
+    assert seen["loop"] == "auto"  # uvloop where it is installed: one worker has no one to share with
+    main.serve(host="127.0.0.1", port=0, workers=2, rules=[], data=[], no_builtin=False)
+    assert seen["loop"] == "icprules.service.loop:TakeTurnsEventLoop"
 
     class Transport:
         def __init__(self, sock: socket.socket) -> None:
@@ -508,3 +547,48 @@ def test_the_server_uses_the_c_http_parser_with_nagle_off(monkeypatch: pytest.Mo
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
         protocol._no_delay(Transport(sock))  # type: ignore[arg-type]
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+
+
+def test_a_worker_loop_accepts_one_connection_then_leaves_the_next_to_the_others(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With several workers on one socket, asyncio accepted every waiting connection at once, and the
+    first worker to run took a pool of 32 whole (31 to 1). The worker loop takes one a turn, then stops
+    listening for a moment (icprules.service.loop); the moment is made long here to be seen."""
+    import asyncio
+
+    from icprules.service import loop as worker_loop
+
+    assert worker_loop.BALANCES, "this Python's asyncio changed shape: the workers no longer take turns"
+    pause = 0.05
+    monkeypatch.setattr(worker_loop, "PAUSE", pause)
+    accepted: list[float] = []
+
+    class Counting(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            accepted.append(time.monotonic())
+
+    async def scenario() -> tuple[int, int, int]:
+        listener = socket.create_server(("127.0.0.1", 0))
+        clients = [socket.create_connection(listener.getsockname()) for _ in range(3)]
+        try:
+            time.sleep(0.05)  # the three are waiting in the listen queue
+            server = await asyncio.get_running_loop().create_server(Counting, sock=listener)
+            for _ in range(20):  # turns of the loop, all well within the pause
+                await asyncio.sleep(0)
+            within_the_pause = len(accepted)
+            await asyncio.sleep(pause * 6)
+            after_the_pauses = len(accepted)
+            server.close()  # closed while paused: the pending resume does nothing
+            await asyncio.sleep(pause * 2)
+            return within_the_pause, after_the_pauses, len(clients)
+        finally:
+            for c in clients:
+                c.close()
+
+    errors: list[dict[str, Any]] = []
+    with asyncio.Runner(loop_factory=worker_loop.TakeTurnsEventLoop) as runner:
+        runner.get_loop().set_exception_handler(lambda _, context: errors.append(context))
+        one, every, waiting = runner.run(scenario())
+    assert (one, every) == (1, waiting)
+    assert all(b - a >= pause * 0.9 for a, b in itertools.pairwise(accepted))
+    assert errors == []
