@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import validation
 from .errors import Problem, RuleFileError
 from .resources import shipped
 
 BUILTIN_DATA = shipped("data")
+T = TypeVar("T")
 
 
 _BUILTIN: list[DataStore] = []
@@ -91,6 +92,7 @@ class DataStore:
         self._dated_files: dict[str, dict[str, Any]] | None = None
         #: Where each file came from and the SHA-256 of its bytes (what a report says produced it).
         self.origins: dict[str, tuple[str, str]] = {}
+        self._derived: dict[str, Any] = {}
 
     @classmethod
     def load(cls, folders: Iterable[Path | Any] = ()) -> DataStore:
@@ -126,6 +128,7 @@ class DataStore:
         self.files[name] = value
         self.origins[name] = ("shipped" if trusted else file, hashlib.sha256(raw).hexdigest())
         self._dated = None
+        self._derived = {}
 
     def limit(self, name: str) -> int:
         """A number of ``limits.yaml``: this store's, else the built-in file's (an overlay file replaces
@@ -181,6 +184,14 @@ class DataStore:
         view.origins = dict(self.origins)
         view.files = {name: _in_force(value, day) for name, value in self.files.items()}
         return view
+
+    def derived(self, name: str, build: Callable[[DataStore], T]) -> T:
+        """A value worked out from this store's data, once (a file added afterwards starts afresh)."""
+        memo: dict[str, Any] = self.__dict__.setdefault("_derived", {})
+        if name not in memo:
+            memo[name] = build(self)
+        found: T = memo[name]
+        return found
 
     def meta(self, name: str) -> dict[str, Any]:
         meta: dict[str, Any] = self.files[name]["meta"]

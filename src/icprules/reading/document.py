@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from .. import paths
+from ..data import DataStore
 from ..errors import DocumentError, Problem
 from ..safeio import read_bounded
 from .model import FORMAT_V1, Application
+from .vocabulary import read_codes
 from .yamlio import MAX_BYTES, MAX_DEPTH, MAX_VALUES, LoadError, Positions, decode, load_text
 
 
@@ -31,6 +33,9 @@ class Document:
     source: str | None
     #: Where each path stands in the file (YAML only), for locating findings.
     positions: Positions | None = None
+    #: The code read for each vocabulary value written by name (``entity.nature``: ``enterprise`` for
+    #: 企业), by formatted path: see :mod:`icprules.reading.vocabulary`.
+    read_as: Mapping[str, str] = field(default_factory=dict)
 
     def line_of(self, path: paths.Segments) -> int | None:
         """The line of a field, or of its nearest ancestor written in the file."""
@@ -165,12 +170,19 @@ def _within_bounds(data: Any) -> bool:
 
 
 def from_data(data: Any, *, positions: Positions | None = None, base_dir: Path | None = None,
-              source: str | None = None) -> Document:
-    """Validate an already-parsed document (a dict from YAML, JSON or code)."""
+              source: str | None = None, store: DataStore | None = None) -> Document:
+    """Validate an already-parsed document (a dict from YAML, JSON or code).
+
+    With a data ``store``, vocabulary values written by name are read as their codes first
+    (:mod:`icprules.reading.vocabulary`).
+    """
     positions = positions or Positions(source)
     if not isinstance(data, Mapping):
         raise DocumentError(positions.problem(f"an application is a mapping, got {_type_name(data)}"))
     _check_bounds(data, positions)
+    read_as: dict[str, str] = {}
+    if store is not None:
+        data, read_as = read_codes(data, store)
     try:
         model = Application.model_validate(data)
     except ValidationError as exc:
@@ -178,7 +190,7 @@ def from_data(data: Any, *, positions: Positions | None = None, base_dir: Path |
     except RecursionError:
         raise DocumentError(positions.problem("the document is nested too deeply")) from None
     plain = model.model_dump(mode="python", exclude_unset=True)
-    return Document(model=model, data=plain, base_dir=base_dir, source=source, positions=positions)
+    return Document(model=model, data=plain, base_dir=base_dir, source=source, positions=positions, read_as=read_as)
 
 
 class DocumentText(str):
@@ -192,19 +204,20 @@ class DocumentText(str):
 
 
 def read(source: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
-         base_dir: str | os.PathLike[str] | None = None) -> Document:
+         base_dir: str | os.PathLike[str] | None = None, store: DataStore | None = None) -> Document:
     """Read a document from a path, a YAML/JSON string, a mapping, or a model.
 
     ``base_dir`` (for attachment paths) defaults to the folder holding the file.
     A string is taken as a path when such a file exists, else as the document text; a
-    :class:`DocumentText` is always the text.
+    :class:`DocumentText` is always the text. With a data ``store`` (a check passes its rule set's),
+    vocabulary values written by name are read as their codes.
     """
     bdir = Path(base_dir) if base_dir is not None else None
     if isinstance(source, Application):
         plain = source.model_dump(mode="python", exclude_unset=True)
         return Document(model=source, data=plain, base_dir=bdir, source=None)
     if isinstance(source, Mapping):
-        return from_data(source, base_dir=bdir)
+        return from_data(source, base_dir=bdir, store=store)
     if isinstance(source, os.PathLike) or (isinstance(source, str) and not isinstance(source, DocumentText)
                                            and _looks_like_path(source)):
         path = Path(source)
@@ -218,13 +231,14 @@ def read(source: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
             parsed, positions = load_text(decode(raw, file), file)
         except LoadError as exc:
             raise DocumentError(exc.problem) from None
-        return from_data(parsed, positions=positions, base_dir=bdir or path.resolve().parent, source=file)
+        return from_data(parsed, positions=positions, base_dir=bdir or path.resolve().parent, source=file,
+                         store=store)
     if isinstance(source, str):
         try:
             parsed, positions = load_text(source, None)
         except LoadError as exc:
             raise DocumentError(exc.problem) from None
-        return from_data(parsed, positions=positions, base_dir=bdir)
+        return from_data(parsed, positions=positions, base_dir=bdir, store=store)
     raise DocumentError(f"cannot read an application from {type(source).__name__}")
 
 

@@ -303,7 +303,7 @@ def _mask_finding(finding: Finding, masker: Masker) -> Finding:
 def read_masked(document: Any, *, base_dir: Any, store: DataStore, reveal_personal: bool) -> Document:
     """Read a document; a DocumentError's messages (which may quote a value) are masked unless revealed."""
     try:
-        return read(document, base_dir=base_dir)
+        return read(document, base_dir=base_dir, store=store)
     except DocumentError as exc:
         if reveal_personal:
             raise

@@ -1,0 +1,86 @@
+"""Vocabulary values written by name (企业, Enterprise, 网站, 身份证), read as their codes.
+
+The input format takes codes (``enterprise``, ``website``), as a portal's choices send them. People
+who write a document by hand write what the form shows them: the Chinese name, the English name, the
+code in capitals or with a space for the underscore. Such a value was an error (and ``type: Website``
+made the whole document unreadable), though its meaning is not in doubt.
+
+Which fields are read this way, and from which table, is data (``fields.read_by_name``). A value is
+read as a code when, compared case- and width-insensitively with spaces, dashes and underscores taken
+as one, it is an entry's code, ``name_zh``, ``name_en`` or one of its ``aliases``, and no other
+entry's. It is read before the document is validated, so every rule sees the code, and the report
+gives the code as the value's canonical form. A name two entries share, or one no entry has, is left
+as written: the rule that knows the codes then names them. The caller's own data is not changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .. import paths
+from ..data import DataStore
+from ..primitives.text import fold
+
+#: One field read by name: where it is, its codes, and each spelling's code (None where two entries share it).
+_Field = tuple[paths.Segments, frozenset[str], dict[str, str | None]]
+
+_JOINERS = re.compile(r"[\s_\-]+")
+
+
+def spelling_key(text: str) -> str:
+    """A spelling compared: NFKC, case-folded, spaces, dashes and underscores as one underscore."""
+    return _JOINERS.sub("_", fold(text))
+
+
+def _index(table: Mapping[str, Any]) -> dict[str, str | None]:
+    index: dict[str, str | None] = {}
+    for code, row in table.items():
+        names: list[Any] = [code]
+        if isinstance(row, Mapping):
+            names += [row.get("name_zh"), row.get("name_en"), *(row.get("aliases") or [])]
+        for name in names:
+            if isinstance(name, str) and name.strip():
+                key = spelling_key(name)
+                index[key] = code if index.get(key, code) == code else None
+    return index
+
+
+def _fields(store: DataStore) -> tuple[_Field, ...]:
+    fields = store.files.get("fields", {}).get("read_by_name") or {}
+    out: list[_Field] = []
+    for pattern, ref in fields.items():
+        try:
+            table = store.resolve(ref)
+        except KeyError:
+            continue  # tests/test_vocabulary.py holds every shipped reference to a table
+        if isinstance(table, Mapping):
+            out.append((paths.parse(pattern), frozenset(table), _index(table)))
+    return tuple(out)
+
+
+def read_codes(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str, Any], dict[str, str]]:
+    """The document with its vocabulary values written by name replaced by their codes, and the code
+    read at each such path (a formatted path). ``data`` itself is left as it is: what changes is copied."""
+    read_as: dict[str, str] = {}
+    out = data
+    for segments, codes, index in store.derived("fields.read_by_name", _fields):
+        for path, value in paths.expand(out, segments):
+            if value.__class__ is not str or value in codes:
+                continue
+            code = index.get(spelling_key(value))
+            if code is not None:
+                out = _replaced(out, path, code)
+                read_as[paths.format_path(path)] = code
+    return out, read_as
+
+
+def _replaced(value: Any, path: paths.Segments, new: Any) -> Any:
+    """``value`` with the item at ``path`` replaced, sharing every part the path does not go through."""
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    copy: Any = dict(value) if isinstance(value, Mapping) else list(value)
+    copy[head] = _replaced(value[head], rest, new)
+    return copy

@@ -1,0 +1,136 @@
+"""Vocabulary values written by name (企业, Website, 身份证) are read as their codes (fields.read_by_name)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import run
+from icprules import load_rules
+from icprules.data import DataStore, builtin
+from icprules.errors import DocumentError
+from icprules.reading import vocabulary
+from icprules.reading.document import read
+
+READ_BY_NAME: dict[str, str] = builtin().files["fields"]["read_by_name"]
+
+
+def _errors(report: Any) -> list[tuple[str, str]]:
+    return [(f.rule, f.path) for f in report.findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize(("pattern", "ref"), sorted(READ_BY_NAME.items()))
+def test_every_field_read_by_name_has_a_table_of_codes(pattern: str, ref: str) -> None:
+    table = builtin().resolve(ref)
+    assert isinstance(table, dict) and table
+    # and the field is one the input format has: a form offers its codes as choices
+    assert ref in builtin().files["fields"]["vocabularies"].values()
+
+
+def test_a_website_written_with_names_checks_as_with_codes(website: dict[str, Any]) -> None:
+    written = copy.deepcopy(website)
+    written["operation"] = "新增备案"
+    written["entity"]["nature"] = "企业"
+    written["entity"]["certificate"]["type"] = "营业执照"
+    written["entity"]["principal"]["id"]["type"] = "身份证"
+    written["services"][0]["type"] = "Website"  # was a DocumentError: the document could not be read
+    before = copy.deepcopy(written)
+    report = run(written, reveal_personal=True)
+    assert written == before  # the caller's data is not changed
+    assert report.findings == run(website, reveal_personal=True).findings
+    assert report.normalized == {
+        "entity.certificate.type": "business_license",
+        "entity.nature": "enterprise",
+        "entity.principal.id.type": "resident_id_card",
+        "operation": "new",
+        "services[0].type": "website",
+    }
+
+
+def test_an_app_written_with_names(app: dict[str, Any]) -> None:
+    app["services"][0]["type"] = "ａｐｐ"  # full width, as a Chinese input method types it
+    app["services"][0]["service_type"] = "APP应用"
+    app["services"][0]["platforms"][0]["os"] = "安卓"
+    app["services"][0]["platforms"][1]["os"] = "IOS"
+    app["services"][0]["platforms"][2]["os"] = "鸿蒙"
+    report = run(app)
+    assert _errors(report) == []
+    assert report.normalized == {
+        "services[0].platforms[0].os": "android",
+        "services[0].platforms[1].os": "ios",
+        "services[0].platforms[2].os": "harmonyos",
+        "services[0].service_type": "app",
+        "services[0].type": "app",
+    }
+
+
+def test_a_name_no_entry_has_is_still_an_error_that_names_the_codes(website: dict[str, Any]) -> None:
+    website["entity"]["nature"] = "公司"
+    report = run(website)
+    assert ("entity.nature-known", "entity.nature") in _errors(report)
+    assert "entity.nature" not in report.normalized
+    website["services"][0]["type"] = "网页"
+    with pytest.raises(DocumentError, match="unknown service type '网页'"):
+        run(website)
+
+
+def test_a_name_two_entries_share_is_left_as_written() -> None:
+    store = DataStore()
+    store.files = {
+        "fields": {"read_by_name": {"entity.nature": "natures.natures"}},
+        "natures": {"natures": {"school": {"name_zh": "学校", "name_en": "school"},
+                                "private_school": {"name_zh": "民办学校", "name_en": "private school",
+                                                   "aliases": ["学校"]}}},
+    }
+    data = {"entity": {"nature": "学校"}}
+    assert vocabulary.read_codes(data, store) == (data, {})
+    assert vocabulary.read_codes({"entity": {"nature": "Private-School"}}, store) == (
+        {"entity": {"nature": "private_school"}}, {"entity.nature": "private_school"})
+
+
+def test_reading_without_a_store_reads_what_is_written(website: dict[str, Any]) -> None:
+    website["entity"]["nature"] = "企业"
+    assert read(website).data["entity"]["nature"] == "企业"
+    assert read(website, store=load_rules().data).data["entity"]["nature"] == "enterprise"
+
+
+TABLES = {ref: builtin().resolve(ref) for ref in sorted(set(READ_BY_NAME.values()))}
+_VARIANT = st.sampled_from([str.upper, str.lower, str.title, lambda s: s.replace("_", " "),
+                            lambda s: s.replace("_", "-"), lambda s: f"  {s} ",
+                            lambda s: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in s)])
+
+
+@given(st.sampled_from(sorted(READ_BY_NAME.items())), st.data())
+def test_any_spelling_of_a_code_or_name_is_read_as_that_code(field: tuple[str, str], data: st.DataObject) -> None:
+    pattern, ref = field
+    code = data.draw(st.sampled_from(sorted(TABLES[ref])))
+    row = TABLES[ref][code]
+    name = data.draw(st.sampled_from([n for n in (code, row.get("name_zh"), row.get("name_en"), *row.get("aliases", []))
+                                      if n]))
+    spelling = data.draw(_VARIANT)(name)
+    path = pattern.replace("[*]", "[0]")
+    document = _nested(path, spelling)
+    out, read_as = vocabulary.read_codes(document, builtin())
+    expected = {} if spelling == code else {path: code}
+    assert read_as == expected
+    assert vocabulary.read_codes(out, builtin())[1] == {}  # a code is read as itself
+
+
+def _nested(path: str, value: str) -> dict[str, Any]:
+    """{"services": [{"type": value}]} for services[0].type."""
+    root: dict[str, Any] = {}
+    here: Any = root
+    parts = path.replace("[0]", ".[0]").split(".")
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "[0]":
+            continue
+        following_is_list = not last and parts[i + 1] == "[0]"
+        child: Any = value if last else ([{}] if following_is_list else {})
+        here[part] = child
+        here = child[0] if following_is_list else child
+    return root
