@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from ..chars import half_width
 from ..context import Env
 from ..identifiers import ric, uscc
-from ..registry import check, why
+from ..registry import check, transform, why
 
 _REASONS = {InvalidLength: "wrong_length", InvalidFormat: "bad_characters", InvalidChecksum: "bad_checksum",
             InvalidComponent: "bad_birth_date"}
@@ -97,20 +99,67 @@ def _resident_id_region(value: Any, _params: Any, _env: Env) -> Any:
     return (True, {}) if doubt is None else (False, why(doubt[0], **doubt[1]))
 
 
+#: A date as people write it, year first: as the ID card prints it (2036.05.10), with slashes, or with
+#: 年月日 (2036年5月10日); ISO 8601 is read by the library first.
+_WRITTEN_DATE = re.compile(r"(\d{4})\s*[./年-]\s*(\d{1,2})\s*[./月-]\s*(\d{1,2})\s*日?")
+#: The validity period as the back of a resident ID card prints it, start and end (2016.05.10-2036.05.10,
+#: 2016.05.10-长期): the end is the document's validity.
+_PERIOD = re.compile(r"(\d{4}\s*[./年]\s*\d{1,2}\s*[./月]\s*\d{1,2}\s*日?|\d{4}-\d{2}-\d{2})"
+                     r"\s*(?:[-–—~～至到]|\s)\s*(.+)")
+
+
 def as_date(value: Any) -> dt.date | None:
+    """A date, from a date or from text written year first (2036-05-10, 2036.05.10, 2036年5月10日)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
+        text = half_width(value).strip()
         try:
-            return dt.date.fromisoformat(value.strip())
+            return dt.date.fromisoformat(text)
         except ValueError:
-            return None
+            pass
+        written = _WRITTEN_DATE.fullmatch(text)
+        if written:
+            try:
+                return dt.date(*map(int, written.groups()))
+            except ValueError:
+                return None
     return None
 
 
 _LONG_TERM = {"long_term", "长期"}
+
+
+def validity_end(value: Any) -> dt.date | str | None:
+    """The last day a document is valid, or ``long_term``; None when the value is neither.
+
+    Reads a date, ``long_term`` or 长期, and the period as the ID card prints it, whose end it takes.
+    """
+    if isinstance(value, str):
+        text = half_width(value).strip()
+        if text in _LONG_TERM:
+            return "long_term"
+        period = _PERIOD.fullmatch(text)
+        if period and as_date(period.group(1)) is not None:
+            text = period.group(2).strip()
+            if text in _LONG_TERM:
+                return "long_term"
+    else:
+        text = value
+    return as_date(text)
+
+
+@transform("validity_end", doc={"zh": "证件有效期的规范写法：YYYY-MM-DD 日期或 long_term"
+                                      "（读取证件上印的“起始-截止”期限的截止日）",
+                                "en": "an ID validity in canonical form: a YYYY-MM-DD date or long_term (the end of a "
+                                      "period printed as the card prints it)"})
+def _validity_end(value: Any, _params: Any) -> Any:
+    if not isinstance(value, str):
+        return value  # a date is its own canonical form
+    end = validity_end(value)
+    return value if end is None else end if isinstance(end, str) else end.isoformat()
 
 
 @check(
@@ -129,10 +178,22 @@ def _date_near_today(value: Any, params: Any, env: Env) -> Any:
     return low <= day <= high, {"earliest": low.isoformat(), "latest": high.isoformat()}
 
 
-@check("date_or_long_term", doc={"zh": "日期（YYYY-MM-DD）或 long_term（长期）",
-                                 "en": "a date (YYYY-MM-DD) or long_term"})
+@check("date", doc={"zh": "日期（YYYY-MM-DD，或年份在前的写法如 2026.11.23、2026年11月23日）",
+                   "en": "a date (YYYY-MM-DD, or written year first: 2026.11.23, 2026年11月23日)"})
+def _date(value: Any, _params: Any, _env: Env) -> Any:
+    return as_date(value) is not None
+
+
+@transform("date", doc={"zh": "日期的规范写法 YYYY-MM-DD", "en": "a date in canonical form, YYYY-MM-DD"})
+def _date_canonical(value: Any, _params: Any) -> Any:
+    day = as_date(value) if isinstance(value, str) else None
+    return value if day is None else day.isoformat()
+
+
+@check("date_or_long_term", doc={"zh": "日期（YYYY-MM-DD，或证件上的写法如 2036.05.10）或 long_term（长期）",
+                                 "en": "a date (YYYY-MM-DD, or as the card prints it: 2036.05.10) or long_term"})
 def _date_or_long_term(value: Any, _params: Any, _env: Env) -> Any:
-    return (isinstance(value, str) and value.strip() in _LONG_TERM) or as_date(value) is not None
+    return validity_end(value) is not None
 
 
 @check(
@@ -144,10 +205,8 @@ def _date_or_long_term(value: Any, _params: Any, _env: Env) -> Any:
          "en": "the document is still valid on the check date (plus some days); long_term always is"},
 )
 def _valid_on(value: Any, params: Any, env: Env) -> Any:
-    if isinstance(value, str) and value.strip() in _LONG_TERM:
-        return True
-    day = as_date(value)
-    if day is None:
-        return True  # unreadable dates are date_or_long_term's finding
+    day = validity_end(value)
+    if day is None or isinstance(day, str):
+        return True  # long_term; unreadable dates are date_or_long_term's finding
     limit = env.today + dt.timedelta(days=int(params.get("days_after", 0)))
     return day >= limit, {"expires": day.isoformat(), "days_left": (day - env.today).days}
