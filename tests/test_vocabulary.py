@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import run
-from icprules import load_rules
+from icprules import load_rules, paths
 from icprules.data import DataStore, builtin
 from icprules.errors import DocumentError
 from icprules.reading import vocabulary
@@ -134,3 +134,20 @@ def _nested(path: str, value: str) -> dict[str, Any]:
         here[part] = child
         here = child[0] if following_is_list else child
     return root
+
+
+_LEAF = st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.sampled_from(["企业", "Website"])
+_JSON = st.recursive(_LEAF,
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.sampled_from(["services", "entity", "type", "nature", "platforms", "os",
+                                                        "principal", "id", 0, "operation"]), inner, max_size=4),
+                     max_leaves=20)
+
+
+@given(st.dictionaries(st.sampled_from(["services", "entity", "operation", "provider"]), _JSON))
+def test_any_shape_of_document_is_read_without_error_or_change(document: dict[str, Any]) -> None:
+    before = copy.deepcopy(document)
+    out, read_as = vocabulary.read_codes(document, builtin())
+    assert document == before
+    for path, code in read_as.items():  # each value read is now its code, where it was
+        assert paths.get(out, paths.parse(path)) == code != paths.get(document, paths.parse(path))
