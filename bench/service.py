@@ -137,6 +137,23 @@ def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> tuple[
     return latencies, errors, wall
 
 
+def server_cpu(pid: int) -> float | None:
+    """CPU seconds the server and its worker processes have used (Linux's /proc; None elsewhere)."""
+    proc = Path("/proc")
+    if not (proc / str(pid)).is_dir():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid, *(int(p) for p in (proc / str(pid) / "task" / str(pid) / "children").read_text().split())]
+    total = 0.0
+    for p in pids:
+        try:
+            fields = (proc / str(p) / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime and stime
+    return total
+
+
 def in_process(texts: list[str]) -> float:
     """Checks per second in this process, on one core, values first seen (memos emptied).
 
@@ -185,7 +202,10 @@ def main() -> None:
     try:
         load(port, warm, args.clients, 60)  # workers build their plans and fill their caches
         one_at_a_time, _, _ = load(port, bodies[:200], 1, 60)
+        before = server_cpu(server.pid)
         latencies, errors, wall = load(port, bodies, args.clients, args.seconds)
+        after = server_cpu(server.pid)
+        cpu = after - before if before is not None and after is not None else None
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -200,6 +220,10 @@ def main() -> None:
     print(f"  latency               p50 {statistics.median(ms):6.1f} ms   p99 {percentile(ms, 0.99):6.1f} ms   "
           f"max {max(ms):6.1f} ms   (target: p99 < 50 ms)")
     print(f"  per worker / in-process  {per_worker / local:6.2f}x   (target: >= 0.70x)")
+    if cpu:
+        # The same ratio by the CPU the workers spent: what a worker on a core of its own would give.
+        print(f"  server CPU per request   {cpu / len(latencies) * 1000:6.2f} ms against {1000 / local:.2f} ms "
+              f"in-process: {len(latencies) / cpu / local:.2f}x")
     if args.workers >= (os.cpu_count() or 1):
         print("  note: the clients share the cores with the workers")
     sys.exit(1 if errors else 0)
