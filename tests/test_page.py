@@ -261,3 +261,29 @@ def test_usable_on_a_phone_width(browser: Any, server: str, shots: Path) -> None
     field.scroll_into_view_if_needed()
     assert field.is_visible() and field.bounding_box()["width"] > 250
     p.screenshot(path=str(shots / "page-phone.png"))
+
+
+def test_values_written_otherwise_are_kept_and_their_canonical_form_offered(browser: Any, server: str,
+                                                                             tmp_path: Path, shots: Path) -> None:
+    """A choice by its name (企业) and an ID validity as the card prints it are shown as written, not
+    emptied by a date box, and each field offers its canonical form with a button that puts it there."""
+    document = yaml.safe_load((EXAMPLES / "website-application.yaml").read_text(encoding="utf-8"))
+    document["entity"]["nature"] = "企业"
+    document["entity"]["principal"]["id"]["valid_until"] = "2016.05.01-2036.05.01"
+    named = tmp_path / "named.yaml"
+    named.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    page = _open(browser, server, height=1400)
+    page.after_check(lambda: page.page.set_input_files("#open-file", str(named)))
+    until = '#form [data-path="entity.principal.id.valid_until"]'
+    assert page.page.input_value(f"{until} input[type=text]") == "2016.05.01-2036.05.01"
+    assert [n["text"].split("\n")[0] for n in page.notes("entity.principal.id.valid_until")] == \
+        ["Canonical form: 2036-05-01"]
+    assert [n["text"].split("\n")[0] for n in page.notes("entity.nature")] == ["Canonical form: enterprise"]
+    assert not any(n["class"].endswith("error") for n in page.notes("entity.nature"))
+    page.page.screenshot(path=str(shots / "page-canonical.png"))
+    page.after_check(lambda: page.page.click(f"{until} .note.canonical button"))
+    assert page.page.input_value(f"{until} input[type=date]") == "2036-05-01"
+    assert page.notes("entity.principal.id.valid_until") == []
+    page.after_check(lambda: page.page.click('#form [data-path="entity.nature"] .note.canonical button'))
+    assert page.page.input_value('#form [data-path="entity.nature"] select') == "enterprise"
+    assert page.errors == []

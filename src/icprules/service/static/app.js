@@ -141,12 +141,11 @@ function renderScalar(segs, spec) {
   const options = spec.anyOf || [];
   const word = options.find((o) => "const" in o);
   const isDate = spec.format === "date" || options.some((o) => o.format === "date");
-  const input = el("input", { type: isDate ? "date" : "text", id, "aria-describedby": describedBy,
+  // A date written another way (2036.05.01) is shown as written, in a text box: a date box would empty it.
+  const writtenOtherwise = isDate && value != null && !/^\d{4}-\d{2}-\d{2}$/.test(String(value)) && !(word && value === word.const);
+  const input = el("input", { type: isDate && !writtenOtherwise ? "date" : "text", id, "aria-describedby": describedBy,
     "data-input": pathText(segs), value: value == null || value === (word && word.const) ? "" : String(value),
     oninput: (e) => { setAt(segs, e.target.value || undefined); schedule(); } });
-  if (isDate && value && !/^\d{4}-\d{2}-\d{2}$/.test(String(value)) && !(word && value === word.const)) {
-    input.type = "text"; // a date written another way stays as written, so its finding can be read and fixed
-  }
   if (!word) return wrap(segs, spec, input, id);
   const checkId = nextId();
   const check = el("input", { type: "checkbox", id: checkId, checked: value === word.const,
@@ -372,6 +371,18 @@ function showFindings() {
     const link = el("a", { href: "#", text: `${f.path || t("general")}: ${f.message[state.lang] || f.message.en}`,
       onclick: (e) => { e.preventDefault(); const input = holder && holder.querySelector("input, select"); (input || holder)?.focus(); } });
     summary.append(el("li", { class: `note ${f.severity}` }, link));
+  }
+  // A value the filing system spells otherwise (北京 is BJ, 2036.05.01 is 2036-05-01, 企业 is enterprise):
+  // its canonical form under the field, and a button that puts it there.
+  for (const [path, value] of Object.entries(report.normalized || {})) {
+    const holder = holderOf(path);
+    if (!holder || holder.dataset.path !== path) continue;
+    const option = [...holder.querySelectorAll("select option")].find((o) => o.value === String(value));
+    const shown = option ? option.textContent : String(value);  // a choice by its label, as the list shows it
+    const use = el("button", { type: "button", class: "small", text: t("useCanonical"),
+      "aria-label": `${t("useCanonical")}: ${shown}`, onclick: () => { setAt(parsePath(path), value); onStructure(); } });
+    holder.querySelector(":scope > .notes")?.append(
+      el("li", { class: "note canonical", "data-canonical": path }, el("span", { text: `${t("canonical")}: ${shown}` }), use));
   }
 }
 
