@@ -332,6 +332,9 @@ def test_a_real_server_answers_concurrent_clients(tmp_path: Path) -> None:
 
         # A pool of kept-alive connections, opened at once as a portal's pool opens them, is shared
         # by the workers (one took 31 of 32 before they took turns): each holds at least a quarter.
+        # Counted in Linux's /proc (CI's system).
+        if not Path("/proc/net/tcp").exists():
+            return
         pool_of = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
         try:
             for c in pool_of:
