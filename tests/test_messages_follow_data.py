@@ -99,6 +99,7 @@ def test_the_offered_languages_follow_the_vocabulary(tmp_path: Path) -> None:
     set_path(doc, "services[0].languages", ["de"])
     zh, en = _messages(run(doc), "service.language-offered")
     assert "阿拉伯语" in zh and "Arabic" in en
-    folder = _override(tmp_path, "app_vocabularies", "  - {code: ar, name_zh: 阿拉伯语, name_en: Arabic}\n", "")
+    arabic = "  - {code: ar, name_zh: 阿拉伯语, name_en: Arabic, aliases: [阿拉伯文]}\n"
+    folder = _override(tmp_path, "app_vocabularies", arabic, "")
     zh, en = _messages(run(doc, rules=icprules.load_rules(data=[folder])), "service.language-offered")
     assert "阿拉伯语" not in zh and "Arabic" not in en and "Spanish" in en

@@ -23,12 +23,19 @@ def _errors(report: Any) -> list[tuple[str, str]]:
     return [(f.rule, f.path) for f in report.findings if f.severity == "error"]
 
 
+def _codes(ref: str) -> dict[str, Any]:
+    """A vocabulary table by code: a mapping, or rows with a code column (the languages)."""
+    table = builtin().resolve(ref)
+    return {row["code"]: row for row in table} if isinstance(table, list) else dict(table)
+
+
 @pytest.mark.parametrize(("pattern", "ref"), sorted(READ_BY_NAME.items()))
 def test_every_field_read_by_name_has_a_table_of_codes(pattern: str, ref: str) -> None:
-    table = builtin().resolve(ref)
-    assert isinstance(table, dict) and table
-    # and the field is one the input format has: a form offers its codes as choices
-    assert ref in builtin().files["fields"]["vocabularies"].values()
+    table = _codes(ref)
+    assert table and all(isinstance(code, str) for code in table)
+    fields = builtin().files["fields"]
+    # and each is a choice a form offers, or a language of MIIT's form
+    assert ref in fields["vocabularies"].values() or pattern == "services[*].languages[*]"
 
 
 def test_a_website_written_with_names_checks_as_with_codes(website: dict[str, Any]) -> None:
@@ -92,13 +99,24 @@ def test_a_name_two_entries_share_is_left_as_written() -> None:
         {"entity": {"nature": "private_school"}}, {"entity.nature": "private_school"})
 
 
+def test_languages_as_miit_s_form_names_them(website: dict[str, Any]) -> None:
+    """朝鲜语 and 彝文 were not languages, Miao neither, and Yi was Yiddish (not offered)."""
+    website["services"][0]["languages"] = ["朝鲜语", "彝文", "Yi", "Miao", "英文", "繁體中文", "zh-CN", "中文"]
+    report = run(website)
+    assert [f.rule for f in report.findings if f.rule.startswith("service.language")] == []
+    assert {k: v for k, v in report.normalized.items() if "languages" in k} == {
+        "services[0].languages[0]": "ko", "services[0].languages[1]": "ii", "services[0].languages[2]": "ii",
+        "services[0].languages[3]": "hmn", "services[0].languages[4]": "en", "services[0].languages[5]": "zh-Hant",
+        "services[0].languages[6]": "zh-Hans", "services[0].languages[7]": "zh-Hans"}
+
+
 def test_reading_without_a_store_reads_what_is_written(website: dict[str, Any]) -> None:
     website["entity"]["nature"] = "企业"
     assert read(website).data["entity"]["nature"] == "企业"
     assert read(website, store=load_rules().data).data["entity"]["nature"] == "enterprise"
 
 
-TABLES = {ref: builtin().resolve(ref) for ref in sorted(set(READ_BY_NAME.values()))}
+TABLES = {ref: _codes(ref) for ref in sorted(set(READ_BY_NAME.values()))}
 _VARIANT = st.sampled_from([str.upper, str.lower, str.title, lambda s: s.replace("_", " "),
                             lambda s: s.replace("_", "-"), lambda s: f"  {s} ",
                             lambda s: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in s)])
@@ -121,26 +139,25 @@ def test_any_spelling_of_a_code_or_name_is_read_as_that_code(field: tuple[str, s
 
 
 def _nested(path: str, value: str) -> dict[str, Any]:
-    """{"services": [{"type": value}]} for services[0].type."""
-    root: dict[str, Any] = {}
-    here: Any = root
-    parts = path.replace("[0]", ".[0]").split(".")
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        if part == "[0]":
-            continue
-        following_is_list = not last and parts[i + 1] == "[0]"
-        child: Any = value if last else ([{}] if following_is_list else {})
-        here[part] = child
-        here = child[0] if following_is_list else child
-    return root
+    """{"services": [{"type": value}]} for services[0].type, {"services": [{"languages": [value]}]} for
+    services[0].languages[0]."""
+    segments = paths.parse(path)
+
+    def build(rest: paths.Segments) -> Any:
+        if not rest:
+            return value
+        return [build(rest[1:])] if isinstance(rest[0], int) else {rest[0]: build(rest[1:])}
+
+    built: dict[str, Any] = build(segments)
+    return built
 
 
-_LEAF = st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.sampled_from(["企业", "Website"])
+_LEAF = st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.sampled_from(["企业", "Website", "Yi"])
 _JSON = st.recursive(_LEAF,
                      lambda inner: st.lists(inner, max_size=3)
                      | st.dictionaries(st.sampled_from(["services", "entity", "type", "nature", "platforms", "os",
-                                                        "principal", "id", 0, "operation"]), inner, max_size=4),
+                                                        "principal", "id", 0, "operation", "languages"]),
+                                       inner, max_size=4),
                      max_leaves=20)
 
 

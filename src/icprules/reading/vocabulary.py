@@ -5,7 +5,8 @@ who write a document by hand write what the form shows them: the Chinese name, t
 code in capitals or with a space for the underscore. Such a value was an error (and ``type: Website``
 made the whole document unreadable), though its meaning is not in doubt.
 
-Which fields are read this way, and from which table, is data (``fields.read_by_name``). A value is
+Which fields are read this way, and from which table (a mapping of codes, or rows with a ``code``),
+is data (``fields.read_by_name``). A value is
 read as a code when, compared case- and width-insensitively with spaces, dashes and underscores taken
 as one, it is an entry's code, ``name_zh``, ``name_en`` or one of its ``aliases``, and no other
 entry's. It is read before the document is validated, so every rule sees the code, and the report
@@ -55,6 +56,8 @@ def _fields(store: DataStore) -> tuple[_Field, ...]:
             table = store.resolve(ref)
         except KeyError:
             continue  # tests/test_vocabulary.py holds every shipped reference to a table
+        if isinstance(table, list):  # rows with a code column (the languages of MIIT's form)
+            table = {row["code"]: row for row in table if isinstance(row, Mapping) and isinstance(row.get("code"), str)}
         if isinstance(table, Mapping):
             out.append((paths.parse(pattern), frozenset(table), _index(table)))
     return tuple(out)
