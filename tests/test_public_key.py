@@ -139,3 +139,17 @@ def test_a_certificate_whose_key_no_portal_takes_says_which_key_it_is(app: dict[
         read, whole = read_certificate(data), facts(x509.load_pem_x509_certificate(data))
         assert (read.public_key, read.key_kind, read.md5, read.sha1, read.sha256) == (
             whole.public_key, whole.key_type, whole.md5, whole.sha1, whole.sha256)
+
+
+@pytest.mark.parametrize(("fingerprint", "given"), [
+    ("SHA1: 78:FA:F8:EE:38:1C:81:6C:00:58:B6:3C:6C:51:4F:AA:5A:69:26:B7", "SHA-1 (40)"),  # keytool -list -v
+    ("3A5B2C9F112233445566778899AABBCCDDEEFF003A5B2C9F1122334455667788", "SHA-256 (64)"),
+])
+def test_an_android_fingerprint_of_another_hash_says_which_and_how_to_get_the_md5(fingerprint: str, given: str) -> None:
+    """keytool prints a certificate's SHA-1 and SHA-256, not the MD5 Android's filing takes."""
+    doc = base("app")
+    doc["services"][0]["platforms"][0]["signature_md5"] = fingerprint
+    found = [f for f in run(doc).findings if f.rule == "app.signature-md5-format"]
+    assert len(found) == 1
+    assert f"{given} hex digits, not the MD5 (32)" in found[0].message["en"]
+    assert "keytool -exportcert" in found[0].message["en"] and "openssl md5" in found[0].message["zh"]

@@ -158,8 +158,17 @@ def _fingerprint(value: Any, params: Any, _env: Env) -> Any:
     text = normalise_hex(given)
     if all(c in "0123456789ABCDEF" for c in text) and len(text) in {FINGERPRINT_DIGITS[k] for k in kinds}:
         return True
-    shown = [f"{k.upper().replace('SHA', 'SHA-')} ({FINGERPRINT_DIGITS[k]})" for k in kinds]
+    shown = [_hash_name(k) for k in kinds]
+    other = [k for k, digits in FINGERPRINT_DIGITS.items() if digits == len(text)]
+    if other and all(c in "0123456789ABCDEF" for c in text):
+        # Another hash of the certificate (keytool prints SHA-1 and SHA-256 only): say which, and how
+        # to get the one the platform files.
+        return False, why("fingerprint_other_hash", given=_hash_name(other[0]), kinds=shown)
     return False, why("fingerprint_shape", kinds=shown)
+
+
+def _hash_name(kind: str) -> str:
+    return f"{kind.upper().replace('SHA', 'SHA-')} ({FINGERPRINT_DIGITS[kind]})"
 
 
 @check(
