@@ -68,7 +68,7 @@ def _path_is_known(doc: dict[str, Any], text: str) -> bool:
 
 
 def _assert_sound(doc: Any, report: icprules.Report) -> None:
-    plain = icprules.read_document(doc).data
+    plain = icprules.read_document(doc, store=RULES.data).data  # as check() reads it
     for finding in report.findings:
         assert finding.rule in RULE_IDS, finding.rule
         assert _path_is_known(plain, finding.path), (finding.rule, finding.path)

@@ -110,10 +110,12 @@ def test_languages_as_miit_s_form_names_them(website: dict[str, Any]) -> None:
         "services[0].languages[6]": "zh-Hans", "services[0].languages[7]": "zh-Hans"}
 
 
-def test_reading_without_a_store_reads_what_is_written(website: dict[str, Any]) -> None:
+def test_reading_a_document_reads_names_as_a_check_does(website: dict[str, Any]) -> None:
     website["entity"]["nature"] = "企业"
-    assert read(website).data["entity"]["nature"] == "企业"
+    assert read(website).data["entity"]["nature"] == "enterprise"  # the built-in data
+    assert read(website).read_as == {"entity.nature": "enterprise"}
     assert read(website, store=load_rules().data).data["entity"]["nature"] == "enterprise"
+    assert website["entity"]["nature"] == "企业"
 
 
 TABLES = {ref: _codes(ref) for ref in sorted(set(READ_BY_NAME.values()))}

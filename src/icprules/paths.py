@@ -129,6 +129,17 @@ def get(value: Any, segments: Segments) -> Any:
     return value
 
 
+def replaced(value: Any, segments: Segments, new: Any) -> Any:
+    """A copy of ``value`` with the item at a concrete path (one :func:`expand` found) replaced; the parts
+    the path does not go through are shared, and ``value`` itself is left as it is."""
+    if not segments:
+        return new
+    head, rest = segments[0], segments[1:]
+    copy: Any = dict(value) if isinstance(value, Mapping) else list(value)
+    copy[head] = replaced(value[head], rest, new)
+    return copy
+
+
 def expand(value: Any, segments: Segments) -> list[tuple[Segments, Any]]:
     """Every (concrete path, value) matching a pattern, in document order.
 

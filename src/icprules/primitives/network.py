@@ -338,4 +338,19 @@ def _why_not_an_address(text: str) -> dict[str, Any]:
     found = _PADDED.fullmatch(text)
     if found and all(int(part) <= 255 for part in found.groups()):
         return why("ip_leading_zero", address=".".join(str(int(part)) for part in found.groups()))
+    parts = [p for p in _SEPARATORS.split(text) if p]
+    if len(parts) > 1 and all(_is_address(p) for p in parts):
+        return why("ip_several", count=len(parts))
     return why("ip_invalid")
+
+
+#: What people put between addresses written as one value: commas (either width), semicolons, 、, blanks.
+_SEPARATORS = re.compile(r"[\s,，;；、]+")
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

@@ -17,9 +17,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from .. import paths
-from ..data import DataStore
+from ..data import DataStore, builtin
 from ..errors import DocumentError, Problem
 from ..safeio import read_bounded
+from .lists import one_as_list
 from .model import FORMAT_V1, Application
 from .vocabulary import read_codes
 from .yamlio import MAX_BYTES, MAX_DEPTH, MAX_VALUES, LoadError, Positions, decode, load_text
@@ -33,9 +34,10 @@ class Document:
     source: str | None
     #: Where each path stands in the file (YAML only), for locating findings.
     positions: Positions | None = None
-    #: The code read for each vocabulary value written by name (``entity.nature``: ``enterprise`` for
-    #: 企业), by formatted path: see :mod:`icprules.reading.vocabulary`.
-    read_as: Mapping[str, str] = field(default_factory=dict)
+    #: What was read where the document wrote it otherwise, by formatted path: the code of a vocabulary
+    #: value written by name (``entity.nature``: ``enterprise`` for 企业, :mod:`icprules.reading.vocabulary`),
+    #: the list of one of a list written as its value (:mod:`icprules.reading.lists`).
+    read_as: Mapping[str, Any] = field(default_factory=dict)
 
     def line_of(self, path: paths.Segments) -> int | None:
         """The line of a field, or of its nearest ancestor written in the file."""
@@ -173,16 +175,18 @@ def from_data(data: Any, *, positions: Positions | None = None, base_dir: Path |
               source: str | None = None, store: DataStore | None = None) -> Document:
     """Validate an already-parsed document (a dict from YAML, JSON or code).
 
-    With a data ``store``, vocabulary values written by name are read as their codes first
-    (:mod:`icprules.reading.vocabulary`).
+    A list written as its one value is read as a list of one, and vocabulary values written by name
+    as their codes, first (:mod:`icprules.reading.lists`, :mod:`icprules.reading.vocabulary`), by the
+    data ``store`` (default: the built-in data; a check passes its rule set's).
     """
     positions = positions or Positions(source)
     if not isinstance(data, Mapping):
         raise DocumentError(positions.problem(f"an application is a mapping, got {_type_name(data)}"))
     _check_bounds(data, positions)
-    read_as: dict[str, str] = {}
-    if store is not None:
-        data, read_as = read_codes(data, store)
+    store = store or builtin()
+    data, lists = one_as_list(data, store)
+    data, codes = read_codes(data, store)
+    read_as: dict[str, Any] = {**lists, **codes}
     try:
         model = Application.model_validate(data)
     except ValidationError as exc:
@@ -209,8 +213,8 @@ def read(source: str | os.PathLike[str] | Mapping[str, Any] | Application, *,
 
     ``base_dir`` (for attachment paths) defaults to the folder holding the file.
     A string is taken as a path when such a file exists, else as the document text; a
-    :class:`DocumentText` is always the text. With a data ``store`` (a check passes its rule set's),
-    vocabulary values written by name are read as their codes.
+    :class:`DocumentText` is always the text. Values written otherwise (a list as its one value, a
+    choice by its name) are read by the data ``store``, as :func:`from_data` says.
     """
     bdir = Path(base_dir) if base_dir is not None else None
     if isinstance(source, Application):

@@ -74,16 +74,7 @@ def read_codes(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str, 
                 continue
             code = index.get(spelling_key(value))
             if code is not None:
-                out = _replaced(out, path, code)
+                out = paths.replaced(out, path, code)
                 read_as[paths.format_path(path)] = code
     return out, read_as
 
-
-def _replaced(value: Any, path: paths.Segments, new: Any) -> Any:
-    """``value`` with the item at ``path`` replaced, sharing every part the path does not go through."""
-    if not path:
-        return new
-    head, rest = path[0], path[1:]
-    copy: Any = dict(value) if isinstance(value, Mapping) else list(value)
-    copy[head] = _replaced(value[head], rest, new)
-    return copy

@@ -1,0 +1,64 @@
+"""A list written as its one value (domains: example.com.cn) is read as a list of one (fields.one_as_list)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import run
+from icprules import paths
+from icprules.data import builtin
+from icprules.errors import DocumentError
+from icprules.reading import lists
+
+
+def test_a_website_with_one_value_lists_checks_as_with_lists(website: dict[str, Any]) -> None:
+    written = copy.deepcopy(website)
+    service = written["services"][0]
+    service["domains"], service["ips"], service["languages"] = "example.com.cn", "52.83.10.20", "zh-Hans"
+    before = copy.deepcopy(written)
+    report = run(written, reveal_personal=True)  # was a DocumentError: "expected a list, got text"
+    assert written == before
+    assert report.findings == run(website, reveal_personal=True).findings
+    assert report.normalized == {"services[0].domains": ["example.com.cn"], "services[0].ips": ["52.83.10.20"],
+                                 "services[0].languages": ["zh-Hans"]}
+
+
+def test_several_addresses_in_one_value_are_one_located_finding(website: dict[str, Any]) -> None:
+    website["services"][0]["ips"] = "52.83.10.20，52.83.10.21"
+    found = [f for f in run(website).findings if f.severity == "error"]
+    assert [(f.rule, f.path) for f in found] == [("service.ip-public", "services[0].ips[0]")]
+    assert "2 addresses written as one; give each as its own item" in found[0].message["en"]
+
+
+def test_a_block_where_a_list_goes_is_still_a_located_error(website: dict[str, Any]) -> None:
+    website["services"][0]["domains"] = {"name": "example.com.cn"}
+    with pytest.raises(DocumentError, match=r"services\[0\]\.domains"):
+        run(website)
+
+
+_VALUES = st.none() | st.integers() | st.text(max_size=6) | st.lists(st.text(max_size=4), max_size=2) \
+    | st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2)
+
+
+@given(st.lists(st.dictionaries(st.sampled_from(["domains", "ips", "languages", "categories", "name"]), _VALUES),
+                max_size=3))
+def test_only_text_in_a_list_field_is_read_as_a_list_and_nothing_given_is_changed(
+        services: list[dict[str, Any]]) -> None:
+    document = {"services": services}
+    before = copy.deepcopy(document)
+    out, read_as = lists.one_as_list(document, builtin())
+    assert document == before
+    for path, value in read_as.items():
+        written = paths.get(document, paths.parse(path))
+        assert isinstance(written, str) and value == [written] == paths.get(out, paths.parse(path))
+    for i, service in enumerate(services):
+        for key, value in service.items():
+            if key != "name" and isinstance(value, str):
+                assert f"services[{i}].{key}" in read_as
+            else:
+                assert out["services"][i][key] == value
