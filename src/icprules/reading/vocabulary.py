@@ -6,12 +6,12 @@ code in capitals or with a space for the underscore. Such a value was an error (
 made the whole document unreadable), though its meaning is not in doubt.
 
 Which fields are read this way, and from which table (a mapping of codes, or rows with a ``code``),
-is data (``fields.read_by_name``). A value is
-read as a code when, compared case- and width-insensitively with spaces, dashes and underscores taken
-as one, it is an entry's code, ``name_zh``, ``name_en`` or one of its ``aliases``, and no other
-entry's. It is read before the document is validated, so every rule sees the code, and the report
-gives the code as the value's canonical form. A name two entries share, or one no entry has, is left
-as written: the rule that knows the codes then names them. The caller's own data is not changed.
+is data (``fields.read_by_name``). A value is read as a code when, compared case- and
+width-insensitively with spaces, dashes and underscores taken as one, it is an entry's code,
+``name_zh``, ``name_en`` or one of its ``aliases``, and no other entry's. It is read before the
+document is validated, so every rule sees the code, and the report gives the code as the value's
+canonical form. A name two entries share, or one no entry has, is left as written: the rule that
+knows the codes then names them. The caller's own data is not changed.
 """
 
 from __future__ import annotations
