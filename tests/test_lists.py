@@ -62,3 +62,12 @@ def test_only_text_in_a_list_field_is_read_as_a_list_and_nothing_given_is_change
                 assert f"services[{i}].{key}" in read_as
             else:
                 assert out["services"][i][key] == value
+
+
+def test_a_one_value_list_of_a_name_is_given_as_the_list_of_its_code(website: dict[str, Any]) -> None:
+    from icprules.report import formats
+
+    website["services"][0]["languages"] = "英文"
+    report = run(website)
+    assert report.normalized == {"services[0].languages": ["en"]}  # not ["英文"], and no item of its own
+    assert '  services[0].languages: ["en"]\n' in formats.text(report)  # JSON, not Python's ['en']

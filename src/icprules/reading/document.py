@@ -186,7 +186,7 @@ def from_data(data: Any, *, positions: Positions | None = None, base_dir: Path |
     store = store or builtin()
     data, lists = one_as_list(data, store)
     data, codes = read_codes(data, store)
-    read_as: dict[str, Any] = {**lists, **codes}
+    read_as = _read_as(data, lists, codes)
     try:
         model = Application.model_validate(data)
     except ValidationError as exc:
@@ -195,6 +195,14 @@ def from_data(data: Any, *, positions: Positions | None = None, base_dir: Path |
         raise DocumentError(positions.problem("the document is nested too deeply")) from None
     plain = model.model_dump(mode="python", exclude_unset=True)
     return Document(model=model, data=plain, base_dir=base_dir, source=source, positions=positions, read_as=read_as)
+
+
+def _read_as(data: Mapping[str, Any], lists: Mapping[str, Any], codes: Mapping[str, str]) -> dict[str, Any]:
+    """What was read where the document wrote it otherwise: a list written as its one value is the list as
+    read, codes and all (["en"] for 英文), and stands for its item."""
+    out: dict[str, Any] = {path: paths.get(data, paths.parse(path)) for path in lists}
+    out.update((path, code) for path, code in codes.items() if path.rpartition("[")[0] not in lists)
+    return out
 
 
 class DocumentText(str):

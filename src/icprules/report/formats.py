@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,7 +57,8 @@ def text(report: Report, *, lang: str = "en", name: str | None = None,
         lines.append("")
         lines.append(labels["normalized"])
         for path, value in report.normalized.items():
-            lines.append(f"  {path}: {value}")
+            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+            lines.append(f"  {path}: {shown}")  # a list as JSON (YAML reads it too), never Python's repr
     return writable("\n".join(lines) + "\n")
 
 
