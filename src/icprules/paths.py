@@ -129,14 +129,26 @@ def get(value: Any, segments: Segments) -> Any:
     return value
 
 
-def replaced(value: Any, segments: Segments, new: Any) -> Any:
-    """A copy of ``value`` with the item at a concrete path (one :func:`expand` found) replaced; the parts
-    the path does not go through are shared, and ``value`` itself is left as it is."""
-    if not segments:
-        return new
-    head, rest = segments[0], segments[1:]
+def replaced(value: Any, changes: Sequence[tuple[Segments, Any]]) -> Any:
+    """A copy of ``value`` with the item at each concrete path (as :func:`expand` found them) replaced.
+
+    Each container on the way to a change is copied once, however many changes it holds (one change at
+    a time copied a list of a thousand items a thousand times); the parts no path goes through are
+    shared, and ``value`` itself is left as it is.
+    """
+    if not changes:
+        return value
     copy: Any = dict(value) if isinstance(value, Mapping) else list(value)
-    copy[head] = replaced(value[head], rest, new)
+    below: dict[Any, list[tuple[Segments, Any]]] = {}
+    for segments, new in changes:
+        if not segments:
+            return new
+        if len(segments) == 1:
+            copy[segments[0]] = new
+        else:
+            below.setdefault(segments[0], []).append((segments[1:], new))
+    for head, rest in below.items():
+        copy[head] = replaced(value[head], rest)
     return copy
 
 

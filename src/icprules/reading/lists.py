@@ -27,10 +27,10 @@ def one_as_list(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str,
     """The document with each single text given to a list field as a list of one, and the list read at
     each such path (a formatted path)."""
     read_as: dict[str, list[str]] = {}
-    out = data
+    changes: list[tuple[paths.Segments, list[str]]] = []
     for segments in store.derived("fields.one_as_list", _fields):
-        for path, value in paths.expand(out, segments):
+        for path, value in paths.expand(data, segments):
             if value.__class__ is str:
-                out = paths.replaced(out, path, [value])
+                changes.append((path, [value]))
                 read_as[paths.format_path(path)] = [value]
-    return out, read_as
+    return paths.replaced(data, changes), read_as

@@ -67,14 +67,14 @@ def read_codes(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str, 
     """The document with its vocabulary values written by name replaced by their codes, and the code
     read at each such path (a formatted path). ``data`` itself is left as it is: what changes is copied."""
     read_as: dict[str, str] = {}
-    out = data
+    changes: list[tuple[paths.Segments, str]] = []
     for segments, codes, index in store.derived("fields.read_by_name", _fields):
-        for path, value in paths.expand(out, segments):
+        for path, value in paths.expand(data, segments):
             if value.__class__ is not str or value in codes:
                 continue
             code = index.get(spelling_key(value))
             if code is not None:
-                out = paths.replaced(out, path, code)
+                changes.append((path, code))
                 read_as[paths.format_path(path)] = code
-    return out, read_as
+    return paths.replaced(data, changes), read_as
 
