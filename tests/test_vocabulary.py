@@ -16,7 +16,10 @@ from icprules.errors import DocumentError
 from icprules.reading import vocabulary
 from icprules.reading.document import read
 
-READ_BY_NAME: dict[str, str] = builtin().files["fields"]["read_by_name"]
+#: pattern -> (table reference, the service types it is read for, or None for every one)
+READ_BY_NAME: dict[str, tuple[str, list[str] | None]] = {
+    pattern: (spec, None) if isinstance(spec, str) else (spec["table"], spec["services"])
+    for pattern, spec in builtin().files["fields"]["read_by_name"].items()}
 
 
 def _errors(report: Any) -> list[tuple[str, str]]:
@@ -29,8 +32,10 @@ def _codes(ref: str) -> dict[str, Any]:
     return {row["code"]: row for row in table} if isinstance(table, list) else dict(table)
 
 
-@pytest.mark.parametrize(("pattern", "ref"), sorted(READ_BY_NAME.items()))
-def test_every_field_read_by_name_has_a_table_of_codes(pattern: str, ref: str) -> None:
+@pytest.mark.parametrize(("pattern", "spec"), sorted(READ_BY_NAME.items()))
+def test_every_field_read_by_name_has_a_table_of_codes(pattern: str, spec: tuple[str, list[str] | None]) -> None:
+    ref, services = spec
+    assert services is None or set(services) <= set(builtin().files["service_types"]["service_types"])
     table = _codes(ref)
     assert table and all(isinstance(code, str) for code in table)
     fields = builtin().files["fields"]
@@ -118,15 +123,16 @@ def test_reading_a_document_reads_names_as_a_check_does(website: dict[str, Any])
     assert website["entity"]["nature"] == "企业"
 
 
-TABLES = {ref: _codes(ref) for ref in sorted(set(READ_BY_NAME.values()))}
+TABLES = {ref: _codes(ref) for ref, _ in READ_BY_NAME.values()}
 _VARIANT = st.sampled_from([str.upper, str.lower, str.title, lambda s: s.replace("_", " "),
                             lambda s: s.replace("_", "-"), lambda s: f"  {s} ",
                             lambda s: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in s)])
 
 
 @given(st.sampled_from(sorted(READ_BY_NAME.items())), st.data())
-def test_any_spelling_of_a_code_or_name_is_read_as_that_code(field: tuple[str, str], data: st.DataObject) -> None:
-    pattern, ref = field
+def test_any_spelling_of_a_code_or_name_is_read_as_that_code(field: tuple[str, tuple[str, list[str] | None]],
+                                                              data: st.DataObject) -> None:
+    pattern, (ref, services) = field
     code = data.draw(st.sampled_from(sorted(TABLES[ref])))
     row = TABLES[ref][code]
     name = data.draw(st.sampled_from([n for n in (code, row.get("name_zh"), row.get("name_en"), *row.get("aliases", []))
@@ -134,6 +140,11 @@ def test_any_spelling_of_a_code_or_name_is_read_as_that_code(field: tuple[str, s
     spelling = data.draw(_VARIANT)(name)
     path = pattern.replace("[*]", "[0]")
     document = _nested(path, spelling)
+    if services is not None:  # read only in services of those types: in one of them, and in another
+        other = next(t for t in builtin().files["service_types"]["service_types"] if t not in services)
+        document["services"][0]["type"] = other
+        assert vocabulary.read_codes(document, builtin())[1] == {}
+        document["services"][0]["type"] = data.draw(st.sampled_from(services))
     out, read_as = vocabulary.read_codes(document, builtin())
     expected = {} if spelling == code else {path: code}
     assert read_as == expected

@@ -5,13 +5,13 @@ who write a document by hand write what the form shows them: the Chinese name, t
 code in capitals or with a space for the underscore. Such a value was an error (and ``type: Website``
 made the whole document unreadable), though its meaning is not in doubt.
 
-Which fields are read this way, and from which table (a mapping of codes, or rows with a ``code``),
-is data (``fields.read_by_name``). A value is read as a code when, compared case- and
-width-insensitively with spaces, dashes and underscores taken as one, it is an entry's code,
-``name_zh``, ``name_en`` or one of its ``aliases``, and no other entry's. It is read before the
-document is validated, so every rule sees the code, and the report gives the code as the value's
-canonical form. A name two entries share, or one no entry has, is left as written: the rule that
-knows the codes then names them. The caller's own data is not changed.
+Which fields are read this way, from which table (a mapping of codes, or rows with a ``code``), and
+for which service types where not every one, is data (``fields.read_by_name``). A value is read as a
+code when, compared case- and width-insensitively with spaces, dashes and underscores taken as one,
+it is an entry's code, ``name_zh``, ``name_en`` or one of its ``aliases``, and no other entry's. It
+is read before the document is validated, so every rule sees the code, and the report gives the
+code as the value's canonical form. A name two entries share, or one no entry has, is left as
+written: the rule that knows the codes then names them. The caller's own data is not changed.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from .. import paths
 from ..data import DataStore
 from ..primitives.text import fold
 
-#: One field read by name: where it is, its codes, and each spelling's code (None where two entries share it).
-_Field = tuple[paths.Segments, frozenset[str], dict[str, str | None]]
+#: One field read by name: where it is, its codes, each spelling's code (None where two entries share it),
+#: and the service types it is read for (None: every one).
+_Field = tuple[paths.Segments, frozenset[str], dict[str, str | None], frozenset[str] | None]
 
 _JOINERS = re.compile(r"[\s_\-]+")
 
@@ -48,19 +49,49 @@ def _index(table: Mapping[str, Any]) -> dict[str, str | None]:
     return index
 
 
+def _codes(store: DataStore, ref: Any) -> Mapping[str, Any] | None:
+    """A vocabulary table by code: a mapping, or rows with a code column (the languages of MIIT's form)."""
+    try:
+        table = store.resolve(ref) if isinstance(ref, str) else None
+    except KeyError:
+        return None  # tests/test_vocabulary.py holds every shipped reference to a table
+    if isinstance(table, list):
+        table = {row["code"]: row for row in table if isinstance(row, Mapping) and isinstance(row.get("code"), str)}
+    return table if isinstance(table, Mapping) else None
+
+
 def _fields(store: DataStore) -> tuple[_Field, ...]:
     fields = store.files.get("fields", {}).get("read_by_name") or {}
     out: list[_Field] = []
-    for pattern, ref in fields.items():
-        try:
-            table = store.resolve(ref)
-        except KeyError:
-            continue  # tests/test_vocabulary.py holds every shipped reference to a table
-        if isinstance(table, list):  # rows with a code column (the languages of MIIT's form)
-            table = {row["code"]: row for row in table if isinstance(row, Mapping) and isinstance(row.get("code"), str)}
-        if isinstance(table, Mapping):
-            out.append((paths.parse(pattern), frozenset(table), _index(table)))
+    for pattern, spec in fields.items():
+        # A table reference, or {table, services}: read only in the services of those types.
+        ref, services = (spec, None) if isinstance(spec, str) else (spec.get("table"), spec.get("services"))
+        table = _codes(store, ref)
+        if table is not None:
+            out.append((paths.parse(pattern), frozenset(table), _index(table),
+                        frozenset(services) if services is not None else None))
     return tuple(out)
+
+
+def _service_types(store: DataStore) -> tuple[str, str, frozenset[str], dict[str, str | None]] | None:
+    """Where the services are and what names their type (data/selectors.yaml), with the types' index."""
+    selector = store.files.get("selectors", {}).get("rules", {}).get("services", {})
+    table = _codes(store, selector.get("vocabulary"))
+    if table is None or not isinstance(selector.get("list"), str) or not isinstance(selector.get("key"), str):
+        return None
+    return selector["list"], selector["key"], frozenset(table), _index(table)
+
+
+def _type_of_service(data: Mapping[str, Any], path: paths.Segments, store: DataStore) -> str | None:
+    """The type (as read: 网站 is website) of the service a path goes through, or None."""
+    found = store.derived("selectors.services", _service_types)
+    if found is None or len(path) < 2 or path[0] != found[0]:
+        return None
+    service = paths.get(data, path[:2])
+    value = service.get(found[1]) if isinstance(service, Mapping) else None
+    if value.__class__ is not str:
+        return None
+    return value if value in found[2] else found[3].get(spelling_key(value))
 
 
 def read_codes(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str, Any], dict[str, str]]:
@@ -68,9 +99,11 @@ def read_codes(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str, 
     read at each such path (a formatted path). ``data`` itself is left as it is: what changes is copied."""
     read_as: dict[str, str] = {}
     changes: list[tuple[paths.Segments, str]] = []
-    for segments, codes, index in store.derived("fields.read_by_name", _fields):
+    for segments, codes, index, services in store.derived("fields.read_by_name", _fields):
         for path, value in paths.expand(data, segments):
             if value.__class__ is not str or value in codes:
+                continue
+            if services is not None and _type_of_service(data, path, store) not in services:
                 continue
             code = index.get(spelling_key(value))
             if code is not None:
