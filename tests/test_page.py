@@ -287,3 +287,24 @@ def test_values_written_otherwise_are_kept_and_their_canonical_form_offered(brow
     page.after_check(lambda: page.page.click('#form [data-path="entity.nature"] .note.canonical button'))
     assert page.page.input_value('#form [data-path="entity.nature"] select') == "enterprise"
     assert page.errors == []
+
+
+def test_a_list_written_as_its_one_value_shows_that_value_and_keeps_it(browser: Any, server: str,
+                                                                        tmp_path: Path) -> None:
+    """domains: example.com.cn showed as an empty list, and adding a domain dropped the one written."""
+    document = yaml.safe_load((EXAMPLES / "website-application.yaml").read_text(encoding="utf-8"))
+    document["services"][0]["domains"] = "example.com.cn"
+    one = tmp_path / "one.yaml"
+    one.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    page = _open(browser, server)
+    page.after_check(lambda: page.page.set_input_files("#open-file", str(one)))
+    domains = '#form fieldset[data-path="services[0].domains"]'
+    assert page.page.input_value(f'{domains} [data-input="services[0].domains[0]"]') == "example.com.cn"
+    page.page.click(f"{domains} > button")  # add one
+    page.after_check(lambda: page.page.fill('[data-input="services[0].domains[1]"]', "example.cn"))
+    with page.page.expect_download() as download:
+        page.page.click("#save-json")
+    saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert saved["services"][0]["domains"] == ["example.com.cn", "example.cn"]
+    assert page.errors == []
+

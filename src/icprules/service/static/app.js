@@ -189,7 +189,11 @@ function renderPersonChoice(segs, spec) {
 
 function renderArray(segs, spec) {
   const items = resolve(spec.items || {});
-  const list = Array.isArray(getAt(segs)) ? getAt(segs) : [];
+  // A list written as its one value (domains: example.com.cn) shows as that one item, and the first
+  // edit makes it a list: adding a second item must not drop the first.
+  const raw = getAt(segs);
+  const list = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : [];
+  const own = () => { if (!Array.isArray(getAt(segs))) setAt(segs, [...list]); return getAt(segs); };
   const set = el("fieldset", { "data-path": pathText(segs) });
   set.append(el("legend", { text: label(spec, String(segs[segs.length - 1])) }));
   if (hint(spec)) set.append(el("p", { class: "hint", text: hint(spec) }));
@@ -198,7 +202,7 @@ function renderArray(segs, spec) {
     const itemSegs = [...segs, i];
     const remove = el("button", { type: "button", class: "small", text: t("remove"),
       "aria-label": `${t("remove")} ${label(spec, "")} ${i + 1}`,
-      onclick: () => { getAt(segs).splice(i, 1); onStructure(segs); } });
+      onclick: () => { own().splice(i, 1); onStructure(segs); } });
     if (items.properties) {
       const sub = renderObject(itemSegs, items, { "x-title": { zh: `${label(spec, "")} ${i + 1}`, en: `${label(spec, "")} ${i + 1}` } });
       sub.append(remove);
@@ -207,7 +211,7 @@ function renderArray(segs, spec) {
       const id = nextId();
       const input = el("input", { type: "text", id, value: list[i] == null ? "" : String(list[i]),
         "data-input": pathText(itemSegs), "aria-describedby": `${id}-notes`,
-        oninput: (e) => { getAt(segs)[i] = e.target.value; schedule(); } });
+        oninput: (e) => { own()[i] = e.target.value; schedule(); } });
       const row = el("div", { class: "field", "data-path": pathText(itemSegs) },
         el("label", { for: id, class: "visually-hidden", text: `${label(spec, "")} ${i + 1}` }),
         el("div", { class: "row" }, input, remove), el("ul", { class: "notes", id: `${id}-notes` }));
