@@ -39,8 +39,20 @@ def test_every_field_read_by_name_has_a_table_of_codes(pattern: str, spec: tuple
     table = _codes(ref)
     assert table and all(isinstance(code, str) for code in table)
     fields = builtin().files["fields"]
-    # and each is a choice a form offers, or a language of MIIT's form
-    assert ref in fields["vocabularies"].values() or pattern == "services[*].languages[*]"
+    # and each is a choice a form offers, a language of MIIT's form, or the word a principal may be
+    assert ref in fields["vocabularies"].values() or pattern in ("services[*].languages[*]", "services[*].principal")
+
+
+def test_the_principal_s_word_reads_by_the_labels_a_form_shows() -> None:
+    fields = builtin().files["fields"]
+    for word, row in fields["principal_words"].items():
+        assert {k: row[k] for k in ("zh", "en")} == fields["constants"][word]
+
+
+def test_a_principal_written_as_its_label_is_the_word(website: dict[str, Any]) -> None:
+    website["services"][0]["principal"] = "同主办单位负责人"  # made the whole document unreadable
+    report = run(website)
+    assert _errors(report) == [] and report.normalized == {"services[0].principal": "same_as_entity"}
 
 
 def test_a_website_written_with_names_checks_as_with_codes(website: dict[str, Any]) -> None:
@@ -135,8 +147,8 @@ def test_any_spelling_of_a_code_or_name_is_read_as_that_code(field: tuple[str, t
     pattern, (ref, services) = field
     code = data.draw(st.sampled_from(sorted(TABLES[ref])))
     row = TABLES[ref][code]
-    name = data.draw(st.sampled_from([n for n in (code, row.get("name_zh"), row.get("name_en"), *row.get("aliases", []))
-                                      if n]))
+    names = (code, row.get("name_zh"), row.get("name_en"), row.get("zh"), row.get("en"), *row.get("aliases", []))
+    name = data.draw(st.sampled_from([n for n in names if n]))
     spelling = data.draw(_VARIANT)(name)
     path = pattern.replace("[*]", "[0]")
     document = _nested(path, spelling)

@@ -8,7 +8,8 @@ made the whole document unreadable), though its meaning is not in doubt.
 Which fields are read this way, from which table (a mapping of codes, or rows with a ``code``), and
 for which service types where not every one, is data (``fields.read_by_name``). A value is read as a
 code when, compared case- and width-insensitively with spaces, dashes and underscores taken as one,
-it is an entry's code, ``name_zh``, ``name_en`` or one of its ``aliases``, and no other entry's. It
+it is an entry's code, ``name_zh``, ``name_en`` (or ``zh``, ``en``) or one of its ``aliases``, and no
+other entry's. It
 is read before the document is validated, so every rule sees the code, and the report gives the
 code as the value's canonical form. A name two entries share, or one no entry has, is left as
 written: the rule that knows the codes then names them. The caller's own data is not changed.
@@ -41,7 +42,8 @@ def _index(table: Mapping[str, Any]) -> dict[str, str | None]:
     for code, row in table.items():
         names: list[Any] = [code]
         if isinstance(row, Mapping):
-            names += [row.get("name_zh"), row.get("name_en"), *(row.get("aliases") or [])]
+            # name_zh/name_en in the vocabularies, zh/en in the labels of a field's words (fields.yaml)
+            names += [row.get("name_zh"), row.get("name_en"), row.get("zh"), row.get("en"), *(row.get("aliases") or [])]
         for name in names:
             if isinstance(name, str) and name.strip():
                 key = spelling_key(name)
