@@ -507,5 +507,5 @@ def normalized(ruleset: RuleSet, doc: Document, expansions: Expansions | None = 
                 continue
             if canonical is not MISSING and canonical is not None and canonical != value:
                 out[paths.format_path(path)] = canonical
-    out.update(doc.read_as)  # vocabulary values written by name: the rules read their codes
+    out.update(doc.read_as)  # values written otherwise (a choice by name, a list as its value), as read
     return dict(sorted(out.items(), key=lambda kv: paths.sort_key_text(kv[0])))
