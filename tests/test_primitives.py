@@ -85,6 +85,7 @@ _PARAMS: dict[str, dict[str, Any]] = {
     "pick": {"value": "term", "where": {"severity": "error"}},
     "keys": {},
     "lookup_prefix": {"table": {"新闻资讯": "news"}, "separator": "/"},
+    "part": {"separator": "/", "index": 1},
     "calendar_covers": {"working_days": 21},
     "known_key": {"keys": ["app_icon"]},
     "record_number": {"kinds": ["filing"], "service": "any"},
@@ -237,3 +238,13 @@ def test_every_language_miits_form_offers_is_a_language_and_its_own_option() -> 
     assert parse_language("hmn").display_name("zh") == "苗语"  # type: ignore[union-attr]
     assert [_language_option(v, prepared) for v in ("zh-CN", "zh-HK", "en-GB", "中文", "Traditional Chinese")] == [
         "zh-Hans", "zh-Hant", "en", "zh-Hans", "zh-Hant"]
+
+
+@pytest.mark.parametrize(("value", "index", "expected"), [
+    ("工具/记账", 0, "工具"), ("工具/记账", 1, "记账"), ("工具/记账", -1, "记账"), (" 工具 / 记账 ", 1, "记账"),
+    ("工具", 0, None), ("工具/记账", 2, None), (7, 0, None)])
+def test_a_part_of_a_category_is_the_part_or_absent(value: Any, index: int, expected: str | None) -> None:
+    from icprules.paths import MISSING
+
+    found = TRANSFORMS["part"].func(value, {"separator": "/", "index": index})
+    assert found == expected if expected is not None else found is MISSING

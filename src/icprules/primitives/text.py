@@ -100,6 +100,25 @@ def _lookup_prefix(value: Any, prepared: Mapping[str, Any]) -> Any:
     return value if found is None else found
 
 
+@transform(
+    "part",
+    params={"type": "object", "required": ["separator", "index"], "additionalProperties": False,
+            "properties": {"separator": {"type": "string", "minLength": 1},
+                           "index": {"type": "integer", "description": "0 for the first part, -1 for the last"}}},
+    doc={"zh": "按分隔符切分后的某一段（如 APP 类目“工具/记账”的第 2 段为“记账”）；没有该段则视为缺失",
+         "en": "one part of the value split at a separator (part 1 of the APP category 工具/记账 is 记账); "
+               "absent when there is no such part"},
+)
+def _part(value: Any, params: Mapping[str, Any]) -> Any:
+    from ..paths import MISSING
+
+    if not isinstance(value, str):
+        return MISSING
+    parts = value.split(params["separator"])
+    index = int(params["index"])
+    return parts[index].strip() if -len(parts) <= index < len(parts) and len(parts) > 1 else MISSING
+
+
 @transform("keys", doc={"zh": "映射的键（如数据表中的取值）",
                         "en": "the keys of a mapping (the values a data table defines)"})
 def _keys(value: Any, _params: Any) -> Any:
