@@ -88,6 +88,19 @@ def test_list_where_a_mapping_is_due_is_located() -> None:
     assert "expected a mapping" in problem.message
 
 
+def test_a_missing_format_line_says_which_line_to_write(website: dict[str, Any]) -> None:
+    del website["format"]
+    (problem,) = _error(website).problems
+    assert problem.path == "format" and "begin the document with 'format: icprules/application/v1'" in problem.message
+
+
+def test_a_block_where_a_list_of_blocks_goes_says_how_to_write_a_list() -> None:
+    text = "format: icprules/application/v1\nentity: {name: x}\nservices:\n  type: website\n  name: 示例\n"
+    (problem,) = _error(text).problems
+    assert problem.path == "services" and problem.line == 4
+    assert "expected a list (in YAML, each item on its own line after '- '), got a mapping" in problem.message
+
+
 def test_unknown_format(website: dict[str, Any]) -> None:
     website["format"] = "icprules/application/v9"
     (problem,) = _error(website).problems

@@ -78,6 +78,8 @@ def _clean_loc(loc: tuple[Any, ...]) -> paths.Segments:
 def _friendly(err: Mapping[str, Any]) -> str:
     kind = err.get("type", "")
     if kind == "missing":
+        if tuple(err.get("loc") or ()) == ("format",):  # the version line, which hand-written documents forget
+            return f"the format line is missing: begin the document with 'format: {FORMAT_V1}'"
         return "required section or field is missing"
     if kind == "literal_error" and err["loc"] and err["loc"][-1] == "format":
         return f"unknown format {err.get('input')!r}; expected {FORMAT_V1!r}"
@@ -89,7 +91,9 @@ def _friendly(err: Mapping[str, Any]) -> str:
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"expected a mapping (key: value pairs), got {_type_name(err.get('input'))}"
     if kind == "list_type":
-        return f"expected a list, got {_type_name(err.get('input'))}"
+        got = err.get("input")
+        hint = " (in YAML, each item on its own line after '- ')" if isinstance(got, Mapping) else ""
+        return f"expected a list{hint}, got {_type_name(got)}"
     if kind == "string_type":
         return f"expected text, got {_type_name(err.get('input'))}"
     return str(err.get("msg", "invalid value"))
