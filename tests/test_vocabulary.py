@@ -193,3 +193,11 @@ def test_any_shape_of_document_is_read_without_error_or_change(document: dict[st
     assert document == before
     for path, code in read_as.items():  # each value read is now its code, where it was
         assert paths.get(out, paths.parse(path)) == code != paths.get(document, paths.parse(path))
+
+
+def test_what_is_read_by_name_follows_the_store_s_files() -> None:
+    store = DataStore()
+    store.files = {"fields": {"read_by_name": {"operation": "ops.ops"}}, "ops": {"ops": {"new": {"name_zh": "新增"}}}}
+    assert vocabulary.read_codes({"operation": "新增"}, store)[1] == {"operation": "new"}
+    store.files = {"fields": {"read_by_name": {"operation": "ops.ops"}}, "ops": {"ops": {"renew": {"name_zh": "新增"}}}}
+    assert vocabulary.read_codes({"operation": "新增"}, store)[1] == {"operation": "renew"}

@@ -186,8 +186,12 @@ class DataStore:
         return view
 
     def derived(self, name: str, build: Callable[[DataStore], T]) -> T:
-        """A value worked out from this store's data, once (a file added afterwards starts afresh)."""
+        """A value worked out from this store's data, once (a file added, or the files replaced, afterwards
+        starts afresh)."""
         memo: dict[str, Any] = self.__dict__.setdefault("_derived", {})
+        if memo.get("") is not self.files:
+            memo.clear()
+            memo[""] = self.files
         if name not in memo:
             memo[name] = build(self)
         found: T = memo[name]
