@@ -123,6 +123,18 @@ def _han_count(value: Any, _params: Any) -> Any:
     return sum(1 for ch in value if is_han(ch)) if isinstance(value, str) else MISSING
 
 
+#: Unicode's symbol categories: "other" (emoji, ®, ™, ☆) and "modifier" (emoji skin tones).
+_SYMBOLS = frozenset({"So", "Sk"})
+
+
+@transform("symbols", doc={"zh": "其中的符号字符（表情符号、®、™、☆ 等，按 Unicode 字符类别）",
+                           "en": "the symbol characters in the value (emoji, ®, ™, ☆..., by Unicode category)"})
+def _symbols(value: Any, _params: Any) -> Any:
+    if not isinstance(value, str):
+        return MISSING
+    return "".join(dict.fromkeys(ch for ch in value if unicodedata.category(ch) in _SYMBOLS))
+
+
 def _prepare_related(params: dict[str, Any], _data: DataStore) -> dict[str, Any]:
     noise = tuple(sorted((compact(str(n))[0] for n in params.get("ignore", [])), key=len, reverse=True))
     return {"other": parse(params["other"].lstrip("$.")), "min_common": int(params.get("min_common", 2)),
