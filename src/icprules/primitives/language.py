@@ -14,6 +14,7 @@ from ..context import Env
 from ..data import DataStore
 from ..paths import MISSING
 from ..registry import check, transform
+from .text import table_param
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,7 @@ def _language_name_en(value: Any, _params: Any) -> Any:
 
 
 def _prepare_option(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
-    table = params["table"]
-    rows = data.resolve(table) if isinstance(table, str) else table
+    table, rows = table_param(params, data)
     if not isinstance(rows, list) or not all(isinstance(r, Mapping) and params["value"] in r for r in rows):
         raise ValueError(f"language options {table!r} are not a list of rows with {params['value']!r}")
     options = []

@@ -51,9 +51,15 @@ def _upper(value: Any, _params: Any) -> Any:
     return value.upper() if isinstance(value, str) else value
 
 
-def _prepare_lookup(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
+def table_param(params: Mapping[str, Any], data: DataStore) -> tuple[Any, Any]:
+    """A transform's ``table`` parameter and the table it names: a data reference (``file.key``) is
+    resolved, a table written in the rule is itself."""
     table = params["table"]
-    rows = data.resolve(table) if isinstance(table, str) else table
+    return table, data.resolve(table) if isinstance(table, str) else table
+
+
+def _prepare_lookup(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
+    table, rows = table_param(params, data)
     if isinstance(rows, Mapping):
         rows = [{"key": k, **v} if isinstance(v, Mapping) else {"key": k, "value": v} for k, v in rows.items()]
     if not isinstance(rows, list):
@@ -73,8 +79,7 @@ def _prepare_lookup(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
 
 
 def _prepare_prefix(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
-    table = params["table"]
-    rows = data.resolve(table) if isinstance(table, str) else table
+    table, rows = table_param(params, data)
     if not isinstance(rows, Mapping):
         raise ValueError(f"table {table!r} is not a mapping")
     return {"table": dict(rows), "separator": params.get("separator", "/")}
