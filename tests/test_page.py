@@ -270,6 +270,7 @@ def test_values_written_otherwise_are_kept_and_their_canonical_form_offered(brow
     document = yaml.safe_load((EXAMPLES / "website-application.yaml").read_text(encoding="utf-8"))
     document["entity"]["nature"] = "企业"
     document["entity"]["principal"]["id"]["valid_until"] = "2016.05.01-2036.05.01"
+    document["services"][0]["principal"] = "同主办单位负责人"  # the option's label
     named = tmp_path / "named.yaml"
     named.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     page = _open(browser, server, height=1400)
@@ -280,6 +281,10 @@ def test_values_written_otherwise_are_kept_and_their_canonical_form_offered(brow
         ["Canonical form: 2036-05-01"]
     assert [n["text"].split("\n")[0] for n in page.notes("entity.nature")] == ["Canonical form: enterprise"]
     assert not any(n["class"].endswith("error") for n in page.notes("entity.nature"))
+    principal = '#form [data-path="services[0].principal"]'
+    assert page.page.input_value(f"{principal} > select") == "same"  # shown as the word, not an empty person
+    assert [n["text"].split("\n")[0] for n in page.notes("services[0].principal")] == \
+        ["Canonical form: same_as_entity"]
     page.page.screenshot(path=str(shots / "page-canonical.png"))
     page.after_check(lambda: page.page.click(f"{until} .note.canonical button"))
     assert page.page.input_value(f"{until} input[type=date]") == "2036-05-01"

@@ -177,10 +177,12 @@ function renderPersonChoice(segs, spec) {
     setAt(segs, e.target.value === "same" ? word.const : (typeof getAt(segs) === "object" ? getAt(segs) : {}));
     onStructure(segs);
   } });
-  select.append(el("option", { value: "same", text: choiceLabel(word), selected: value === word.const }));
-  select.append(el("option", { value: "person", text: t("person"), selected: value !== word.const }));
+  // The word written by its label (同主办单位负责人) is that word, kept as written until it is changed.
+  const same = value === word.const || typeof value === "string";
+  select.append(el("option", { value: "same", text: choiceLabel(word), selected: same }));
+  select.append(el("option", { value: "person", text: t("person"), selected: !same }));
   const box = wrap(segs, spec, select, id);
-  if (value !== word.const) {
+  if (!same) {
     if (value == null) setAt(segs, {});
     box.append(renderObject(segs, resolve(model), spec));
   }
