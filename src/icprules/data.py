@@ -83,6 +83,18 @@ def _in_force(value: Any, day: dt.date) -> Any:
     return value
 
 
+#: Where a document's services are, which key holds a service's type, and the values that make a
+#: service count as another type (``offline: true`` is an offline APP): data/selectors.yaml.
+ServicesAt = tuple[str, str, tuple[tuple[str, Any, str], ...]]
+
+
+def services_at(data: DataStore) -> ServicesAt:
+    """Where the services are and what gives each its type, as data/selectors.yaml says."""
+    services = data.files.get("selectors", {}).get("rules", {}).get("services", {})
+    as_type = tuple((str(t["key"]), t["equals"], str(t["type"])) for t in services.get("as_type", []))
+    return str(services.get("list", "services")), str(services.get("key", "type")), as_type
+
+
 class DataStore:
     """All loaded data files, by name (the file name without ``.yaml``)."""
 
@@ -93,6 +105,7 @@ class DataStore:
         #: Where each file came from and the SHA-256 of its bytes (what a report says produced it).
         self.origins: dict[str, tuple[str, str]] = {}
         self._derived: dict[str, Any] = {}
+        self._derived_files: dict[str, dict[str, Any]] | None = None
 
     @classmethod
     def load(cls, folders: Iterable[Path | Any] = ()) -> DataStore:
@@ -189,9 +202,9 @@ class DataStore:
         """A value worked out from this store's data, once (a file added, or the files replaced, afterwards
         starts afresh)."""
         memo: dict[str, Any] = self.__dict__.setdefault("_derived", {})
-        if memo.get("") is not self.files:
+        if getattr(self, "_derived_files", None) is not self.files:
             memo.clear()
-            memo[""] = self.files
+            self._derived_files = self.files
         if name not in memo:
             memo[name] = build(self)
         found: T = memo[name]

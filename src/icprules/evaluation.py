@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from . import paths
 from .context import Env, FactFunction, TraceStep
-from .data import covers, ui
+from .data import ServicesAt, covers, services_at, ui
 from .language.compiler import Getter, Test, compile_condition, getter
 from .memo import remember
 from .messages import Message, render
@@ -45,10 +45,8 @@ def document_context(ruleset: RuleSet, data: dict[str, Any], as_of: dt.date | No
     selectors = ruleset.data.files.get("selectors", {}).get("rules", {})
     operation = _selected(ruleset, data, selectors.get("operations", {}))
     provider = _selected(ruleset, data, selectors.get("providers", {}))
-    services = selectors.get("services", {})
-    listed = data.get(services.get("list", "services"))
-    at = (services.get("list", "services"), services.get("key", "type"),
-          tuple((t["key"], t["equals"], t["type"]) for t in services.get("as_type", [])))
+    at = services_at(ruleset.data)
+    listed = data.get(at[0])
     types = frozenset(t for s in listed if (t := service_type(s, at))) if isinstance(listed, list) else frozenset()
     return operation, provider, types, _province(ruleset, data, selectors.get("provinces", {}), env), as_of
 
@@ -64,7 +62,7 @@ def _province(ruleset: RuleSet, data: dict[str, Any], selector: Mapping[str, Any
     return value if isinstance(value, str) else None
 
 
-def service_type(service: Any, at: tuple[str, str, tuple[tuple[str, Any, str], ...]]) -> str | None:
+def service_type(service: Any, at: ServicesAt) -> str | None:
     """A service's type as rules see it: its own, unless a value makes it count as another."""
     if not isinstance(service, dict):
         return None

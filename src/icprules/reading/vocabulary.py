@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import paths
-from ..data import DataStore
+from ..data import DataStore, services_at
 from ..primitives.text import fold
 
 #: One field read by name: where it is, its codes, each spelling's code (None where two entries share it),
@@ -76,12 +76,11 @@ def _fields(store: DataStore) -> tuple[_Field, ...]:
 
 
 def _service_types(store: DataStore) -> tuple[str, str, frozenset[str], dict[str, str | None]] | None:
-    """Where the services are and what names their type (data/selectors.yaml), with the types' index."""
-    selector = store.files.get("selectors", {}).get("rules", {}).get("services", {})
-    table = _codes(store, selector.get("vocabulary"))
-    if table is None or not isinstance(selector.get("list"), str) or not isinstance(selector.get("key"), str):
-        return None
-    return selector["list"], selector["key"], frozenset(table), _index(table)
+    """Where the services are and what names their type (data.services_at), with the types' index."""
+    listed, key, _ = services_at(store)
+    ref = store.files.get("selectors", {}).get("rules", {}).get("services", {}).get("vocabulary")
+    table = _codes(store, ref)
+    return None if table is None else (listed, key, frozenset(table), _index(table))
 
 
 def _type_of_service(data: Mapping[str, Any], path: paths.Segments, store: DataStore) -> str | None:

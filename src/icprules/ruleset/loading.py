@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import primitives, tables, validation  # noqa: F401 - importing primitives registers the built-in checks
-from ..data import BUILTIN_DATA, DataStore, covers, share_builtin
+from ..data import BUILTIN_DATA, DataStore, covers, services_at, share_builtin
 from ..data import builtin as builtin_data
 from ..errors import Problem, RuleFileError
 from ..language.syntax import CompileError, Parser, Where
@@ -403,7 +403,7 @@ def _compile_rule(spec: Mapping[str, Any], pack: str, compiler: Parser, sources:
         operations=opt("operations"), providers=opt("providers"), deprecated=deprecated,
         provinces=opt("provinces"), effective_from=start, effective_until=end,
         superseded_by=spec.get("superseded_by"), authority=authority, layer=spec.get("layer", "provider"),
-        services_at=_services_at(compiler.data),
+        services_at=services_at(compiler.data),
         spec=dict(spec), origin=origin,
     )
 
@@ -451,12 +451,6 @@ def _check_versions(rules: list[Rule], merged: Mapping[str, tuple[dict[str, Any]
                     f"rule {rid}: two versions are in force at once (the one from "
                     f"{earlier.effective_from or 'the start'} has no effective.until before "
                     f"{later.effective_from or 'the start'})", ("rules", index, "effective")))
-
-
-def _services_at(data: DataStore) -> tuple[str, str, tuple[tuple[str, Any, str], ...]]:
-    services = data.files.get("selectors", {}).get("rules", {}).get("services", {})
-    as_type = tuple((str(t["key"]), t["equals"], str(t["type"])) for t in services.get("as_type", []))
-    return str(services.get("list", "services")), str(services.get("key", "type")), as_type
 
 
 def _check_scope(applies: Mapping[str, Any], data: DataStore, where: Where) -> None:
