@@ -92,3 +92,31 @@ def test_replacing_many_paths_at_once_is_replacing_them_one_by_one(tree: Any, da
         for k in keys:
             if not any(p[0] == k for p, _ in changes):
                 assert out[k] is tree[k]
+
+
+_SEGMENT = st.sampled_from(["a", "b", "c", paths.ANY, paths.ANY_KEY, 0, 1])
+
+
+@given(st.recursive(st.none() | st.integers() | st.text(max_size=2),
+                    lambda inner: st.lists(inner, min_size=1, max_size=3)
+                    | st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, min_size=1, max_size=3),
+                    max_leaves=20),
+       st.lists(st.lists(_SEGMENT, min_size=1, max_size=4).map(tuple), min_size=1, max_size=6))
+def test_expanding_from_the_parents_expansion_finds_what_expand_finds(tree: Any, patterns: list[Any]) -> None:
+    """expand_once walks a pattern one segment on from its parent's kept expansion (the patterns of a
+    check share their first steps); in any order of patterns, nulls and all, it finds what expand finds."""
+    cache: dict[Any, Any] = {}
+    for pattern in patterns:
+        assert paths.expand_once(cache, tree, pattern) == paths.expand(tree, pattern)
+    for pattern, found in cache.items():  # the parents it kept on the way are right too
+        assert found == paths.expand(tree, pattern)
+
+
+def test_a_pattern_is_expanded_from_its_parents_expansion() -> None:
+    doc = {"services": [{"domains": ["a.cn", None]}, {"domains": None}]}
+    cache: dict[Any, Any] = {}
+    found = paths.expand_once(cache, doc, paths.parse("services[*].domains[*]"))
+    assert found == [(("services", 0, "domains", 0), "a.cn")]
+    # Kept on the way: services[*] and services[*].domains (the null list dropped there already).
+    assert cache[paths.parse("services[*].domains")] == [(("services", 0, "domains"), ["a.cn", None])]
+    assert paths.parse("services[*]") in cache

@@ -206,3 +206,17 @@ def test_a_copy_of_a_report_keeps_every_part_and_not_the_document(website: dict[
         assert kept.to_dict() == expected and kept.materials and kept.findings
     finally:
         gc.enable()
+
+
+def test_a_finding_made_on_the_hot_path_is_the_finding_its_constructor_makes() -> None:
+    """Finding.made skips the frozen dataclass's __init__; it must set every field, and no other."""
+    from icprules.report.findings import Finding
+
+    args = ("person.phone-format", "error", "entity.principal.phone", Message({"en": "bad {value}"}, {"value": "1"}),
+            ({"document": "000", "section": "4"},), "1380013800", 12)
+    made, built = Finding.made(*args), Finding(*args)
+    assert made == built and made.could_not_check is None
+    assert made.__dict__.keys() == {f.name for f in dataclasses.fields(Finding)}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.rule = "other"  # type: ignore[misc]
+    assert dataclasses.replace(made, line=13) == dataclasses.replace(built, line=13)

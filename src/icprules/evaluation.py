@@ -10,7 +10,7 @@ observer that keeps each item's steps.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -312,22 +312,31 @@ def run(selected: tuple[Plan, ...], env: Env, doc: Document, findings: list[Find
     root = doc.data
     expanded: Expansions = env.expansions
     root_item = (((), root),)
+    line_of = doc.line_of
     for plan in selected:
-        rule = plan.rule
+        key = plan.items_key
+        found: Sequence[tuple[paths.Segments, Any]] | None
+        if key is None:
+            found = root_item
+        else:
+            # Most rules share their items with an earlier rule, and many have none (no attachments, no
+            # APP): an empty list is kept too, and such a rule costs one look-up.
+            found = expanded.get(key)
+            if found is None:
+                found = items(plan.rule, root, expanded)
+            if not found:
+                continue
         when, test = plan.when, plan.test
         env.steps = 0
-        key = plan.items_key
-        # Most rules share their items with an earlier rule: found without a call to items().
-        found = root_item if key is None else expanded.get(key) or items(rule, root, expanded)
         for item_path, item in found:
             if env.params:
                 env.params = {}
             env.item_path = item_path
             try:
                 if (when is None or when(env, item)) and not test(env, item):
-                    findings.append(finding(plan, env, item_path, item, doc.line_of((*item_path, *rule.path))))
+                    findings.append(finding(plan, env, item_path, item, line_of((*item_path, *plan.rule.path))))
             except Exception as exc:  # one rule's failure is that rule's finding, not the report's
-                findings.append(_could_not_check(rule, env, item_path, doc, exc))
+                findings.append(_could_not_check(plan.rule, env, item_path, doc, exc))
 
 
 def _run_traced(selected: tuple[Plan, ...], env: Env, doc: Document, findings: list[Finding],
@@ -377,8 +386,8 @@ def finding(plan: Plan, env: Env, item_path: paths.Segments, item: Any, line: in
         params.update(env.params)
     code = params.get("why")
     wording = env.reasons.get(code) if isinstance(code, str) else None
-    return Finding(rule.id, rule.severity, full_path, Message(rule.message, params, wording), rule.source,
-                   observed, line)
+    return Finding.made(rule.id, rule.severity, full_path, Message(rule.message, params, wording), rule.source,
+                        observed, line)
 
 
 def _could_not_check(rule: Rule, env: Env, item_path: paths.Segments, doc: Document, exc: Exception) -> Finding:

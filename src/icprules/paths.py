@@ -159,40 +159,54 @@ def expand(value: Any, segments: Segments) -> list[tuple[Segments, Any]]:
     recursive generators: rules expand patterns for every document, and this is several
     times cheaper.
     """
-    current: list[tuple[Segments, Any]] = [((), value)]
+    current: list[tuple[Segments, Any]] = [((), value)] if value is not None else []
     for seg in segments:
-        found: list[tuple[Segments, Any]] = []
-        if seg is ANY:
-            for prefix, node in current:
-                if isinstance(node, list):
-                    found.extend(((*prefix, i), item) for i, item in enumerate(node))
-        elif seg is ANY_KEY:
-            for prefix, node in current:
-                if isinstance(node, Mapping):
-                    found.extend(((*prefix, str(key)), item) for key, item in node.items())
-        elif seg.__class__ is str:
-            for prefix, node in current:
-                if node.__class__ is dict or isinstance(node, Mapping):
-                    child = node.get(seg, MISSING)
-                    if child is not MISSING:
-                        found.append(((*prefix, seg), child))
-        else:  # an index
-            for prefix, node in current:
-                if isinstance(node, list) and seg < len(node):  # type: ignore[operator]
-                    found.append(((*prefix, seg), node[seg]))  # type: ignore[index]
-        if not found:
-            return found
-        current = found
-    return [pair for pair in current if pair[1] is not None and pair[1] is not MISSING]
+        if not current:
+            break
+        current = _step(current, seg)
+    return current
+
+
+def _step(current: list[tuple[Segments, Any]], seg: Any) -> list[tuple[Segments, Any]]:
+    """The matches one segment further down from each of ``current``, nulls left out (nothing is below one)."""
+    found: list[tuple[Segments, Any]] = []
+    if seg is ANY:
+        for prefix, node in current:
+            if isinstance(node, list):
+                found.extend([((*prefix, i), item) for i, item in enumerate(node) if item is not None])
+    elif seg is ANY_KEY:
+        for prefix, node in current:
+            if isinstance(node, Mapping):
+                found.extend([((*prefix, str(key)), item) for key, item in node.items() if item is not None])
+    elif seg.__class__ is str:
+        for prefix, node in current:
+            if node.__class__ is dict or isinstance(node, Mapping):
+                child = node.get(seg)
+                if child is not None:
+                    found.append(((*prefix, seg), child))
+    else:  # an index
+        for prefix, node in current:
+            if isinstance(node, list) and seg < len(node) and node[seg] is not None:
+                found.append(((*prefix, seg), node[seg]))
+    return found
 
 
 def expand_once(cache: dict[Any, list[tuple[Segments, Any]]], value: Any, segments: Segments,
                 ) -> list[tuple[Segments, Any]]:
     """:func:`expand`, kept in ``cache`` by pattern: the rules, the canonical forms and the masker of
-    one document share its expansions. The list may be the cache's: callers must not change it."""
+    one document share its expansions. The list may be the cache's: callers must not change it.
+
+    A pattern is expanded one segment on from its parent's expansion, itself kept: the fifty-odd
+    patterns of a check share their first steps (``services[*]``, ``services[*].domains``), which
+    were walked again from the root for each (a tenth of a check).
+    """
     found = cache.get(segments)
     if found is None:
-        found = cache[segments] = expand(value, segments)
+        if len(segments) > 1:
+            found = _step(expand_once(cache, value, segments[:-1]), segments[-1])
+        else:
+            found = expand(value, segments)
+        cache[segments] = found
     return found
 
 
