@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -88,17 +89,30 @@ def test_list_where_a_mapping_is_due_is_located() -> None:
     assert "expected a mapping" in problem.message
 
 
-def test_a_missing_format_line_says_which_line_to_write(website: dict[str, Any]) -> None:
-    del website["format"]
-    (problem,) = _error(website).problems
-    assert problem.path == "format" and "begin the document with 'format: icprules/application/v1'" in problem.message
+def test_a_document_without_its_format_line_is_read_as_v1_and_asked_for_it(website: dict[str, Any]) -> None:
+    """It was unreadable as a whole; every rule now runs, and one warning asks for the line."""
+    whole = run(website)
+    for unmarked in ({k: v for k, v in website.items() if k != "format"}, {**website, "format": None}):
+        before = copy.deepcopy(unmarked)
+        report = run(unmarked)
+        assert unmarked == before
+        (warning,) = [f for f in report.findings if f.rule == "document.format-stated"]
+        assert warning.severity == "warning" and warning.path == "format"
+        assert [f for f in report.findings if f is not warning] == list(whole.findings)
+        assert report.normalized["format"] == "icprules/application/v1"
+    text = "entity:\n  name: 北京示例科技有限公司\nservices: []\n"
+    document = icprules.read_document(text)
+    assert "format" not in document.data and document.model.format == "icprules/application/v1"
 
 
-def test_a_block_where_a_list_of_blocks_goes_says_how_to_write_a_list() -> None:
-    text = "format: icprules/application/v1\nentity: {name: x}\nservices:\n  type: website\n  name: 示例\n"
-    (problem,) = _error(text).problems
-    assert problem.path == "services" and problem.line == 4
-    assert "expected a list (in YAML, each item on its own line after '- '), got a mapping" in problem.message
+def test_a_block_where_a_list_of_blocks_goes_is_read_as_a_list_of_one() -> None:
+    text = "format: icprules/application/v1\nentity: {name: x}\nservices:\n  type: website\n  name: 示例\n" \
+           "  domains:\n    - example.com.cn\n"
+    document = icprules.read_document(text)
+    assert document.data["services"] == [{"type": "website", "name": "示例", "domains": ["example.com.cn"]}]
+    assert document.read_as == {"services": document.data["services"]}  # one canonical form, not one per field
+    assert document.line_of(("services", 0, "domains", 0)) == 7  # located where it is written
+    assert document.line_of(("services", 0, "name")) == 5
 
 
 def test_unknown_format(website: dict[str, Any]) -> None:

@@ -194,7 +194,10 @@ def test_a_field_the_schema_requires_is_one_the_library_reports_missing(which: s
             report = icprules.check(doc, base_dir=EXAMPLES, today=TODAY)
         except icprules.DocumentError:
             continue  # the library cannot read it either (format, entity, a service's type)
-        errors = [f.path for f in report.findings if f.severity == "error"]
+        # A form sends the format line (the schema requires it); a document without one is read as v1
+        # and the library asks for the line with a warning rather than refusing the filing.
+        blocking = ("error", "warning") if text == "format" else ("error",)
+        errors = [f.path for f in report.findings if f.severity in blocking]
         assert any(p == text or p.startswith((text + ".", text + "[")) for p in errors), (text, schema_says)
     assert required_somewhere >= {"new": 20, "change_ip": 5, "cancel_entity": 2}[operation]
 

@@ -35,10 +35,35 @@ def test_several_addresses_in_one_value_are_one_located_finding(website: dict[st
     assert "2 addresses written as one; give each as its own item" in found[0].message["en"]
 
 
-def test_a_block_where_a_list_goes_is_still_a_located_error(website: dict[str, Any]) -> None:
+def test_a_block_where_a_list_of_text_goes_is_still_a_located_error(website: dict[str, Any]) -> None:
     website["services"][0]["domains"] = {"name": "example.com.cn"}
     with pytest.raises(DocumentError, match=r"services\[0\]\.domains"):
         run(website)
+
+
+def test_an_app_written_as_a_block_with_its_platform_as_a_block_checks_as_the_lists(app: dict[str, Any]) -> None:
+    """services: with the APP's fields under it, and platforms: with the one platform's: unreadable as a
+    whole before; now read as lists of one, checked the same, with the services list as read its one
+    canonical form (masked where it holds a personal value, so left out; revealed, it is there)."""
+    app["services"][0]["platforms"] = app["services"][0]["platforms"][:1]
+    written = copy.deepcopy(app)
+    service = written["services"] = written["services"][0]
+    service["platforms"], service["type"] = service["platforms"][0], "APP"
+    before = copy.deepcopy(written)
+    report = run(written, reveal_personal=True)
+    assert written == before
+    assert report.findings == run(app, reveal_personal=True).findings
+    assert report.normalized == {"services": app["services"]}
+
+
+def test_a_block_is_a_list_of_one_before_the_lists_inside_it_are_looked_at() -> None:
+    document = {"services": {"type": "website", "domains": "example.com.cn",
+                             "pre_approvals": {"category": "news", "number": "京新闻 (2026) 1号"}}}
+    out, read_as = lists.one_as_list(document, builtin())
+    assert out == {"services": [{"type": "website", "domains": ["example.com.cn"],
+                                 "pre_approvals": [{"category": "news", "number": "京新闻 (2026) 1号"}]}]}
+    assert list(read_as) == ["services", "services[0].pre_approvals", "services[0].domains"]
+    assert isinstance(document["services"], dict)  # the caller's own data is left as it is
 
 
 _VALUES = st.none() | st.integers() | st.text(max_size=6) | st.lists(st.text(max_size=4), max_size=2) \
@@ -49,7 +74,7 @@ _VALUES = st.none() | st.integers() | st.text(max_size=6) | st.lists(st.text(max
                 max_size=3))
 def test_only_text_in_a_list_field_is_read_as_a_list_and_nothing_given_is_changed(
         services: list[dict[str, Any]]) -> None:
-    document = {"services": services}
+    document = {"services": services}  # a list already: only the lists of text in its items are read
     before = copy.deepcopy(document)
     out, read_as = lists.one_as_list(document, builtin())
     assert document == before

@@ -313,3 +313,32 @@ def test_a_list_written_as_its_one_value_shows_that_value_and_keeps_it(browser: 
     assert saved["services"][0]["domains"] == ["example.com.cn", "example.cn"]
     assert page.errors == []
 
+
+
+def test_a_service_written_as_a_block_and_a_yes_written_as_a_word_are_shown(browser: Any, server: str,
+                                                                             tmp_path: Path) -> None:
+    """services: with the one APP's fields under it (no "- "), its platforms the same way, and offline: 是:
+    the service and its platform are shown, to edit and to save as the list of one they are read as;
+    是 is shown as written (a checkbox would say "no"), with its canonical form offered under it."""
+    document = yaml.safe_load((EXAMPLES / "app-application.yaml").read_text(encoding="utf-8"))
+    app = document["services"][0]
+    app["platforms"], app["offline"] = app["platforms"][0], "是"
+    document["services"] = app
+    block = tmp_path / "block.yaml"
+    block.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    page = _open(browser, server, height=1400)
+    page.after_check(lambda: page.page.set_input_files("#open-file", str(block)))
+    assert page.page.input_value('[data-input="services[0].name"]') == app["name"]
+    assert page.page.input_value('[data-input="services[0].platforms[0].package"]') == app["platforms"]["package"]
+    offline = '#form [data-path="services[0].offline"]'
+    assert page.page.input_value(f"{offline} input[type=text]") == "是"
+    notes = [n["text"].split("\n")[0] for n in page.notes("services[0].offline")]
+    assert "Canonical form: true" in notes and any("stand-alone" in n for n in notes)  # read as yes: the APP is offline
+    page.after_check(lambda: page.page.click(f"{offline} .note.canonical button"))
+    assert page.page.is_checked(f"{offline} input[type=checkbox]")
+    with page.page.expect_download() as download:
+        page.page.click("#save-json")
+    saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert isinstance(saved["services"], list) and saved["services"][0]["name"] == app["name"]
+    assert saved["services"][0]["platforms"] == [app["platforms"]] and saved["services"][0]["offline"] is True
+    assert page.errors == []

@@ -42,7 +42,7 @@ def test_both_examples_validate_against_the_input_schema(website: dict[str, Any]
 @pytest.mark.parametrize("breakage", [
     lambda d: d.pop("entity"),
     lambda d: d.update(format="icprules/application/v2"),
-    lambda d: d.update(services={"type": "website"}),
+    lambda d: d.update(services="示例网站"),  # a block there is read as a list of one; a text is not
     lambda d: d["entity"].update(principal=["张三"]),
     lambda d: d["services"][0].update(type="forum"),
 ])

@@ -39,8 +39,21 @@ def test_every_field_read_by_name_has_a_table_of_codes(pattern: str, spec: tuple
     table = _codes(ref)
     assert table and all(isinstance(code, str) for code in table)
     fields = builtin().files["fields"]
-    # and each is a choice a form offers, a language of MIIT's form, or the word a principal may be
-    assert ref in fields["vocabularies"].values() or pattern in ("services[*].languages[*]", "services[*].principal")
+    # and each is a choice a form offers, a language of MIIT's form, the word a principal may be, or yes/no
+    assert ref in fields["vocabularies"].values() or pattern in (
+        "services[*].languages[*]", "services[*].principal", "services[*].offline")
+
+
+def test_a_yes_or_no_written_as_a_word_is_read_as_the_value(app: dict[str, Any]) -> None:
+    """offline: 是 made the whole document unreadable ("Input should be a valid boolean")."""
+    for word, value in (("是", True), ("否", False), ("Yes", True), (" 不是 ", False)):
+        app["services"][0]["offline"] = word
+        report = run(app)
+        assert report.normalized == {"services[0].offline": value}
+        assert ("eligibility.offline-app" in {f.rule for f in report.findings}) is value
+    app["services"][0]["offline"] = "有"  # answers another question: still the located error it was
+    with pytest.raises(DocumentError, match=r"services\[0\]\.offline"):
+        run(app)
 
 
 def test_the_principal_s_word_reads_by_the_labels_a_form_shows() -> None:
@@ -158,7 +171,7 @@ def test_any_spelling_of_a_code_or_name_is_read_as_that_code(field: tuple[str, t
         assert vocabulary.read_codes(document, builtin())[1] == {}
         document["services"][0]["type"] = data.draw(st.sampled_from(services))
     out, read_as = vocabulary.read_codes(document, builtin())
-    expected = {} if spelling == code else {path: code}
+    expected = {} if spelling == code else {path: row.get("value", code)}  # 是 is read as true
     assert read_as == expected
     assert vocabulary.read_codes(out, builtin())[1] == {}  # a code is read as itself
 

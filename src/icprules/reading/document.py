@@ -78,8 +78,6 @@ def _clean_loc(loc: tuple[Any, ...]) -> paths.Segments:
 def _friendly(err: Mapping[str, Any]) -> str:
     kind = err.get("type", "")
     if kind == "missing":
-        if tuple(err.get("loc") or ()) == ("format",):  # the version line, which hand-written documents forget
-            return f"the format line is missing: begin the document with 'format: {FORMAT_V1}'"
         return "required section or field is missing"
     if kind == "literal_error" and err["loc"] and err["loc"][-1] == "format":
         return f"unknown format {err.get('input')!r}; expected {FORMAT_V1!r}"
@@ -189,23 +187,44 @@ def from_data(data: Any, *, positions: Positions | None = None, base_dir: Path |
     _check_bounds(data, positions)
     store = store or builtin()
     data, lists = one_as_list(data, store)
+    for path in lists:  # in the order they were read: a block's own lists after it
+        positions.as_list_of_one(paths.parse(path))
     data, codes = read_codes(data, store)
     read_as = _read_as(data, lists, codes)
+    # A document without its format line is read as the one format there is; the rule
+    # document.format-stated asks for the line, which is given as the canonical form. The rules see the
+    # document as written, without it.
+    unmarked = data.get("format") is None  # absent, or "format:" with nothing after it
     try:
-        model = Application.model_validate(data)
+        model = Application.model_validate({**data, "format": FORMAT_V1} if unmarked else data)
     except ValidationError as exc:
         raise DocumentError(_problems_from_validation(exc, positions)) from None
     except RecursionError:
         raise DocumentError(positions.problem("the document is nested too deeply")) from None
     plain = model.model_dump(mode="python", exclude_unset=True)
+    if unmarked:
+        if "format" in data:
+            plain["format"] = None
+        else:
+            del plain["format"]
+        read_as = {"format": FORMAT_V1, **read_as}
     return Document(model=model, data=plain, base_dir=base_dir, source=source, positions=positions, read_as=read_as)
 
 
 def _read_as(data: Mapping[str, Any], lists: Mapping[str, Any], codes: Mapping[str, str]) -> dict[str, Any]:
-    """What was read where the document wrote it otherwise: a list written as its one value is the list as
-    read, codes and all (["en"] for 英文), and stands for its item."""
-    out: dict[str, Any] = {path: paths.get(data, paths.parse(path)) for path in lists}
-    out.update((path, code) for path, code in codes.items() if path.rpartition("[")[0] not in lists)
+    """What was read where the document wrote it otherwise: a list written as its one value (or block) is
+    the list as read, codes and all (["en"] for 英文), and stands for everything read inside it."""
+    if not lists:
+        return dict(codes)
+    made = [paths.parse(path) for path in lists]
+
+    def inside_a_list(path: str) -> bool:
+        segments = paths.parse(path)
+        return any(len(segments) > len(m) and segments[:len(m)] == m for m in made)
+
+    out: dict[str, Any] = {path: paths.get(data, segments) for path, segments in zip(lists, made, strict=True)
+                           if not inside_a_list(path)}
+    out.update((path, code) for path, code in codes.items() if not inside_a_list(path))
     return out
 
 

@@ -9,8 +9,8 @@ Which fields are read this way, from which table (a mapping of codes, or rows wi
 for which service types where not every one, is data (``fields.read_by_name``). A value is read as a
 code when, compared case- and width-insensitively with spaces, dashes and underscores taken as one,
 it is an entry's code, ``name_zh``, ``name_en`` (or ``zh``, ``en``) or one of its ``aliases``, and no
-other entry's. It
-is read before the document is validated, so every rule sees the code, and the report gives the
+other entry's; an entry with a ``value`` is read as that value (``是`` as ``true`` in a yes-or-no
+field). It is read before the document is validated, so every rule sees the code, and the report gives the
 code as the value's canonical form. A name two entries share, or one no entry has, is left as
 written: the rule that knows the codes then names them. The caller's own data is not changed.
 """
@@ -26,8 +26,9 @@ from ..data import DataStore, services_at
 from ..primitives.text import fold
 
 #: One field read by name: where it is, its codes, each spelling's code (None where two entries share it),
-#: and the service types it is read for (None: every one).
-_Field = tuple[paths.Segments, frozenset[str], dict[str, str | None], frozenset[str] | None]
+#: the service types it is read for (None: every one), and the value read for each code that is not the
+#: code itself (a yes-or-no field reads 是 as true).
+_Field = tuple[paths.Segments, frozenset[str], dict[str, str | None], frozenset[str] | None, dict[str, Any]]
 
 _JOINERS = re.compile(r"[\s_\-]+")
 
@@ -70,8 +71,9 @@ def _fields(store: DataStore) -> tuple[_Field, ...]:
         ref, services = (spec, None) if isinstance(spec, str) else (spec.get("table"), spec.get("services"))
         table = _codes(store, ref)
         if table is not None:
+            values = {code: row["value"] for code, row in table.items() if isinstance(row, Mapping) and "value" in row}
             out.append((paths.parse(pattern), frozenset(table), _index(table),
-                        frozenset(services) if services is not None else None))
+                        frozenset(services) if services is not None else None, values))
     return tuple(out)
 
 
@@ -95,12 +97,13 @@ def _type_of_service(data: Mapping[str, Any], path: paths.Segments, store: DataS
     return value if value in found[2] else found[3].get(spelling_key(value))
 
 
-def read_codes(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str, Any], dict[str, str]]:
-    """The document with its vocabulary values written by name replaced by their codes, and the code
-    read at each such path (a formatted path). ``data`` itself is left as it is: what changes is copied."""
-    read_as: dict[str, str] = {}
-    changes: list[tuple[paths.Segments, str]] = []
-    for segments, codes, index, services in store.derived("fields.read_by_name", _fields):
+def read_codes(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str, Any], dict[str, Any]]:
+    """The document with its vocabulary values written by name replaced by their codes (or the value a
+    table gives its code), and what was read at each such path (a formatted path). ``data`` itself is
+    left as it is: what changes is copied."""
+    read_as: dict[str, Any] = {}
+    changes: list[tuple[paths.Segments, Any]] = []
+    for segments, codes, index, services, values in store.derived("fields.read_by_name", _fields):
         for path, value in paths.expand(data, segments):
             if value.__class__ is not str or value in codes:
                 continue
@@ -108,7 +111,8 @@ def read_codes(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str, 
                 continue
             code = index.get(spelling_key(value))
             if code is not None:
-                changes.append((path, code))
-                read_as[paths.format_path(path)] = code
+                read = values.get(code, code)
+                changes.append((path, read))
+                read_as[paths.format_path(path)] = read
     return paths.replaced(data, changes), read_as
 

@@ -42,6 +42,14 @@ class Positions:
                 return (None, None)
             p = p[:-1]
 
+    def as_list_of_one(self, path: Segments) -> None:
+        """Locate what is under ``path`` also as under its item 0 (a value read as a list of one): the
+        findings of ``services[0].domains`` point at the line of ``services.domains`` as written."""
+        n = len(path)
+        below = [(p, at) for p, at in self.where.items() if len(p) > n and p[:n] == path]
+        for p, at in below:
+            self.where.setdefault((*path, 0, *p[n:]), at)
+
     def problem(self, message: str, path: Segments = ()) -> Problem:
         line, col = self.locate(path)
         return Problem(message, format_path(path), self.file, line, col)

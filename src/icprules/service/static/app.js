@@ -63,6 +63,7 @@ function serviceModel(type) {
   return entry ? resolve(entry.then) : { properties: {} };
 }
 function serviceTypes() { return state.schema.properties.services.items.properties.type; }
+const isBlock = (value) => value != null && typeof value === "object" && !Array.isArray(value);
 const isChoice = (spec) => Array.isArray(spec.oneOf) && spec.oneOf.every((o) => "const" in o);
 const choiceLabel = (o) => (o["x-title"] && o["x-title"][state.lang]) || o.title || o.const;
 
@@ -133,7 +134,9 @@ function renderScalar(segs, spec) {
     if (value && !spec.oneOf.some((o) => o.const === value)) select.append(el("option", { value, text: value, selected: true }));
     return wrap(segs, spec, select, id);
   }
-  if (spec.type === "boolean") {
+  // A yes-or-no written as a word (offline: 是) is shown as written, in a text box, with its canonical
+  // form offered under it: a checkbox would show 是 as "no".
+  if (spec.type === "boolean" && (value == null || typeof value === "boolean")) {
     const box = el("input", { type: "checkbox", id, checked: value === true, "aria-describedby": describedBy,
       "data-input": pathText(segs), onchange: (e) => { setAt(segs, e.target.checked || undefined); schedule(); } });
     return wrap(segs, spec, box, id);
@@ -193,7 +196,10 @@ function renderArray(segs, spec) {
   const items = resolve(spec.items || {});
   // A list written as its one value (domains: example.com.cn) shows as that one item, and the first
   // edit makes it a list: adding a second item must not drop the first.
-  const raw = getAt(segs);
+  let raw = getAt(segs);
+  // A list of blocks written as its one block (platforms: with one platform's fields under it) is made
+  // the list of one it is read as, as it will be saved: its fields are edited at [0].
+  if (items.properties && isBlock(raw)) { raw = [raw]; setAt(segs, raw); }
   const list = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : [];
   const own = () => { if (!Array.isArray(getAt(segs))) setAt(segs, [...list]); return getAt(segs); };
   const set = el("fieldset", { "data-path": pathText(segs) });
@@ -227,6 +233,7 @@ function renderArray(segs, spec) {
 
 function renderServices(spec) {
   const segs = ["services"];
+  if (isBlock(state.doc.services)) state.doc.services = [state.doc.services];  // one service written as a block
   const list = Array.isArray(state.doc.services) ? state.doc.services : [];
   const set = el("fieldset", { "data-path": "services" });
   set.append(el("legend", { text: label(spec, "services") }));
