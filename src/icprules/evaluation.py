@@ -334,7 +334,7 @@ def run(selected: tuple[Plan, ...], env: Env, doc: Document, findings: list[Find
             env.item_path = item_path
             try:
                 if (when is None or when(env, item)) and not test(env, item):
-                    findings.append(finding(plan, env, item_path, item, line_of((*item_path, *plan.rule.path))))
+                    findings.append(finding(plan, env, item_path, item, line_of(item_path + plan.rule.path)))
             except Exception as exc:  # one rule's failure is that rule's finding, not the report's
                 findings.append(_could_not_check(plan.rule, env, item_path, doc, exc))
 
@@ -376,7 +376,7 @@ def _run_traced(selected: tuple[Plan, ...], env: Env, doc: Document, findings: l
 def finding(plan: Plan, env: Env, item_path: paths.Segments, item: Any, line: int | None) -> Finding:
     rule = plan.rule
     value = paths.get(item, rule.path) if rule.path else item
-    full_path = paths.format_path((*item_path, *rule.path))
+    full_path = paths.format_path(item_path + rule.path)
     observed = None if value is MISSING or isinstance(value, (dict, list)) else value
     params: dict[str, Any] = {"path": full_path, "value": observed if observed is not None else ""}
     for name, get in plan.params:

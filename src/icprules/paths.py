@@ -168,26 +168,29 @@ def expand(value: Any, segments: Segments) -> list[tuple[Segments, Any]]:
 
 
 def _step(current: list[tuple[Segments, Any]], seg: Any) -> list[tuple[Segments, Any]]:
-    """The matches one segment further down from each of ``current``, nulls left out (nothing is below one)."""
+    """The matches one segment further down from each of ``current``, nulls left out (nothing is below one).
+
+    Paths are made as ``prefix + (seg,)``: half the cost of ``(*prefix, seg)`` in CPython 3.11, for the
+    hundred-odd steps of a check."""
     found: list[tuple[Segments, Any]] = []
     if seg is ANY:
         for prefix, node in current:
             if isinstance(node, list):
-                found.extend([((*prefix, i), item) for i, item in enumerate(node) if item is not None])
+                found.extend([(prefix + (i,), item) for i, item in enumerate(node) if item is not None])  # noqa: RUF005 - see above
     elif seg is ANY_KEY:
         for prefix, node in current:
             if isinstance(node, Mapping):
-                found.extend([((*prefix, str(key)), item) for key, item in node.items() if item is not None])
+                found.extend([(prefix + (str(key),), item) for key, item in node.items() if item is not None])  # noqa: RUF005 - see above
     elif seg.__class__ is str:
         for prefix, node in current:
             if node.__class__ is dict or isinstance(node, Mapping):
                 child = node.get(seg)
                 if child is not None:
-                    found.append(((*prefix, seg), child))
+                    found.append((prefix + (seg,), child))  # noqa: RUF005 - see above
     else:  # an index
         for prefix, node in current:
             if isinstance(node, list) and seg < len(node) and node[seg] is not None:
-                found.append(((*prefix, seg), node[seg]))
+                found.append((prefix + (seg,), node[seg]))  # noqa: RUF005 - see above
     return found
 
 

@@ -151,25 +151,30 @@ def _locate_bounds(data: Any, positions: Positions) -> None:
 
 
 def _within_bounds(data: Any) -> bool:
-    """Whether :func:`_check_bounds` would pass ``data``: the same limits, without making each value's path."""
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    count = 0
-    while stack:
-        value, depth = stack.pop()
-        count += 1
+    """Whether :func:`_check_bounds` would pass ``data``: the same limits, without making each value's path.
+
+    Level by level, without a (value, depth) pair per value: the depth is the level's."""
+    level: list[Any] = [data]
+    count = depth = 0
+    while level:
+        count += len(level)
         if count > MAX_VALUES or depth > MAX_DEPTH:
             return False
-        if value.__class__ is str or isinstance(value, str):
-            if len(value) > MAX_TEXT:
-                return False
-        elif value.__class__ is dict or isinstance(value, Mapping):
-            if len(value) > MAX_ITEMS:
-                return False
-            stack.extend([(v, depth + 1) for v in value.values()])
-        elif isinstance(value, (list, tuple)):
-            if len(value) > MAX_ITEMS:
-                return False
-            stack.extend([(v, depth + 1) for v in value])
+        below: list[Any] = []
+        for value in level:
+            if value.__class__ is str or isinstance(value, str):
+                if len(value) > MAX_TEXT:
+                    return False
+            elif value.__class__ is dict or isinstance(value, Mapping):
+                if len(value) > MAX_ITEMS:
+                    return False
+                below.extend(value.values())
+            elif isinstance(value, (list, tuple)):
+                if len(value) > MAX_ITEMS:
+                    return False
+                below.extend(value)
+        level = below
+        depth += 1
     return True
 
 

@@ -33,12 +33,15 @@ def one_as_list(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str,
     """The document with each single text or block given to a list field as a list of one, and the list
     read at each such path (a formatted path)."""
     read_as: dict[str, list[Any]] = {}
+    expanded: dict[Any, list[tuple[paths.Segments, Any]]] = {}  # the patterns share their first steps
     for patterns, kind in store.derived("fields.one_as_list", _fields):
         for segments in patterns:  # one after another: a pattern may go through a list the one before made
             changes: list[tuple[paths.Segments, list[Any]]] = []
-            for path, value in paths.expand(data, segments):
+            for path, value in paths.expand_once(expanded, data, segments):
                 if value.__class__ is kind or (kind is dict and isinstance(value, Mapping)):
                     changes.append((path, [value]))
                     read_as[paths.format_path(path)] = [value]
-            data = paths.replaced(data, changes)
+            if changes:
+                data = paths.replaced(data, changes)
+                expanded = {}  # what was found is of the document before
     return data, read_as

@@ -103,8 +103,9 @@ def read_codes(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str, 
     left as it is: what changes is copied."""
     read_as: dict[str, Any] = {}
     changes: list[tuple[paths.Segments, Any]] = []
+    expanded: dict[Any, list[tuple[paths.Segments, Any]]] = {}  # the fields share their first steps (services[*])
     for segments, codes, index, services, values in store.derived("fields.read_by_name", _fields):
-        for path, value in paths.expand(data, segments):
+        for path, value in paths.expand_once(expanded, data, segments):
             if value.__class__ is not str or value in codes:
                 continue
             if services is not None and _type_of_service(data, path, store) not in services:
