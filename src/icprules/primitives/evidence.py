@@ -101,7 +101,9 @@ def _package_matches(value: Any, params: Any, env: Env) -> Any:
         given = normalise_hex(filed)
         return any(given in (c.md5, c.sha1, c.sha256) for c in found.certificates), expected
     if what == "name":
-        service = get(env.root, tuple(env.item_path[:-2])) if len(env.item_path) >= 2 else None
+        # The service the platform belongs to: the first two steps of any path inside one (services[i]),
+        # as the checklist scopes a material; not "two steps up", which held only for services[i].platforms[j].
+        service = get(env.root, tuple(env.item_path[:2])) if len(env.item_path) >= 2 else None
         name = service.get("name") if isinstance(service, dict) else None
         labels = [v for v in found.labels.values() if v]
         if not isinstance(name, str) or not name.strip() or not labels:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import paths
-from ..data import DataStore, covers
+from ..data import DataStore, ServicesAt, covers
 from ..language.syntax import Node, Operand
 
 SEVERITIES = ("error", "warning", "info")
@@ -52,7 +52,7 @@ class Rule:
     origin: str | None = None
     #: The list of services, the key of their type and the values that make a service count as
     #: another type (data/selectors.yaml): a rule scoped to service types sees only their items.
-    services_at: tuple[str, str, tuple[tuple[str, Any, str], ...]] = ("services", "type", ())
+    services_at: ServicesAt = ("services", "type", ())
     #: True when every ``each`` pattern walks services (the engine then filters by service type).
     per_service: bool = field(init=False, default=False, compare=False)
     #: The segments of each ``each`` pattern.
