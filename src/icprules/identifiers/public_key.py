@@ -26,6 +26,7 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
@@ -77,6 +78,13 @@ def parse(text: str) -> PublicKey:
         raise InvalidFormat()
     if len(text) > MAX_TEXT:
         raise InvalidLength()
+    return _parse(text)
+
+
+@lru_cache(maxsize=256)
+def _parse(text: str) -> PublicKey:
+    """:func:`parse` of a text, kept: a check reads a filed key two or three times (its format, its
+    canonical form, the package's key), each a conversion of a thousand digits. Errors are not kept."""
     raw = without_label(text).strip()
     if "-----BEGIN" in raw:
         return _pem(raw)
