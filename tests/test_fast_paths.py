@@ -172,3 +172,20 @@ def test_the_special_use_list_is_email_validators_own_live_list() -> None:
         assert email_plain_valid("user@example.test") is True and email_valid_full("user@example.test")
     finally:
         email_validator.SPECIAL_USE_DOMAIN_NAMES.append("test")
+
+
+def test_no_ascii_character_is_invisible() -> None:
+    """chars.visible gives ASCII text back as it is: unicodedata says no character below U+0080 is one."""
+    from icprules.chars import is_invisible, visible
+
+    assert not [c for c in map(chr, range(128)) if is_invisible(c)]
+    ascii_text = "".join(map(chr, range(128)))
+    assert visible(ascii_text) is ascii_text
+    assert visible("示\u200b例\u3164") == "示例"  # a zero-width space and a Hangul filler
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_folding_ascii_text_is_the_unicode_fold(text: str) -> None:
+    from icprules.primitives.text import _fold_unicode, fold
+
+    assert fold(text) == _fold_unicode(text)

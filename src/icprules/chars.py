@@ -20,7 +20,10 @@ def is_invisible(ch: str) -> bool:
 
 
 def visible(text: str) -> str:
-    """``text`` without its invisible characters."""
+    """``text`` without its invisible characters (ASCII has none: no format character, surrogate or
+    filler is below U+0080, which tests/test_fast_paths.py checks against unicodedata)."""
+    if text.isascii():
+        return text
     return "".join(ch for ch in text if not is_invisible(ch))
 
 

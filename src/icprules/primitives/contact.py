@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..context import Env
+from ..paths import MISSING
 from ..registry import check, transform
 from ..tables import table
 
@@ -211,8 +212,6 @@ def national_phone(value: str) -> str | None:
                                   "en": "the canonical form of a Chinese number: 11 digits for a mobile, "
                                         "area-number for a fixed line"})
 def _phone_national(value: Any, _params: Any) -> Any:
-    from ..paths import MISSING
-
     if not isinstance(value, str):
         return MISSING
     return national_phone(value) or MISSING
@@ -222,8 +221,6 @@ def _phone_national(value: Any, _params: Any) -> Any:
                                 "en": "the province a Chinese mobile number's prefix belongs to (phonenumbers' own "
                                       "geocoding data, such as 河北省)"})
 def _phone_region(value: Any, _params: Any) -> Any:
-    from ..paths import MISSING
-
     if not isinstance(value, str):
         return MISSING
     return phone_region(value) or MISSING

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..context import Env
-from ..paths import MISSING, expand, parse
+from ..paths import MISSING, expand, get, parse
 from ..registry import check, transform
 from .lookalike import skeleton
 from .text import fold
@@ -172,8 +172,6 @@ def longest_common(a: str, b: str) -> int:
     prepare=_prepare_related,
 )
 def _related_to(value: Any, params: Any, env: Env) -> Any:
-    from ..paths import get
-
     other = get(env.root, params["other"])
     if not isinstance(value, str) or not isinstance(other, str) or not other.strip():
         return True
@@ -200,8 +198,6 @@ def _prepare_unique(params: dict[str, Any], _data: DataStore) -> dict[str, Any]:
     prepare=_prepare_unique,
 )
 def _unique(value: Any, params: Any, env: Env) -> Any:
-    from ..paths import get
-
     if not isinstance(value, dict):
         return True
     mine = get(value, params["key"])
@@ -221,7 +217,6 @@ def _unique(value: Any, params: Any, env: Env) -> Any:
 
 def parent_mapping(env: Env) -> dict[str, Any] | None:
     """The nearest mapping that contains the current item (a service for one of its categories)."""
-    from ..paths import get
 
     path = tuple(env.item_path)
     while path:

@@ -11,6 +11,7 @@ import idna
 from publicsuffixlist import PublicSuffixList
 
 from ..context import Env
+from ..paths import MISSING
 from ..registry import check, transform, why
 from ..tables import table
 
@@ -251,7 +252,6 @@ def _domain_level(value: Any, _params: Any) -> Any:
 
 def _on_forms(value: Any, func: Any) -> Any:
     """``func`` of the parsed domain; absent when the domain does not parse or ``func`` gives None."""
-    from ..paths import MISSING
 
     try:
         found = func(parse_domain(str(value)))

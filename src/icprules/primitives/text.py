@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..chars import half_width
+from ..paths import MISSING
 from ..registry import transform
 
 if TYPE_CHECKING:
@@ -21,8 +22,16 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 def fold(text: str) -> str:
     """NFKC, case-folded, invisible characters removed, outer space stripped.
 
-    Idempotent: ``fold(fold(x)) == fold(x)``.
+    Idempotent: ``fold(fold(x)) == fold(x)``. ASCII text is its lower case, stripped: NFKC leaves ASCII as
+    it is, case folding it is lowering it, and it holds no invisible character (tests/test_fast_paths.py
+    holds the two equal on any ASCII text).
     """
+    if text.isascii():
+        return text.lower().strip()
+    return _fold_unicode(text)
+
+
+def _fold_unicode(text: str) -> str:
     out = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).casefold().strip()
     # casefold can produce characters that NFKC changes again (e.g. "ẞ" -> "ss" is stable,
     # but some compatibility characters are not); one more round makes it a fixed point.
@@ -115,8 +124,6 @@ def _lookup_prefix(value: Any, prepared: Mapping[str, Any]) -> Any:
                "absent when there is no such part"},
 )
 def _part(value: Any, params: Mapping[str, Any]) -> Any:
-    from ..paths import MISSING
-
     if not isinstance(value, str):
         return MISSING
     parts = value.split(params["separator"])
@@ -127,8 +134,6 @@ def _part(value: Any, params: Mapping[str, Any]) -> Any:
 @transform("keys", doc={"zh": "映射的键（如数据表中的取值）",
                         "en": "the keys of a mapping (the values a data table defines)"})
 def _keys(value: Any, _params: Any) -> Any:
-    from ..paths import MISSING
-
     return list(value) if isinstance(value, Mapping) else MISSING
 
 
@@ -147,8 +152,6 @@ def _keys(value: Any, _params: Any) -> Any:
          "en": "take one key's value from a row of data (optionally only from rows that match); absent otherwise"},
 )
 def _pick(value: Any, params: Mapping[str, Any]) -> Any:
-    from ..paths import MISSING
-
     if not isinstance(value, Mapping) or params["value"] not in value:
         return MISSING
     for key, wanted in (params.get("where") or {}).items():
@@ -175,8 +178,6 @@ def _pick(value: Any, params: Mapping[str, Any]) -> Any:
     prepare=_prepare_lookup,
 )
 def _lookup(value: Any, prepared: Mapping[str, Any]) -> Any:
-    from ..paths import MISSING
-
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         return MISSING
     return prepared["index"].get(fold(str(value)), MISSING)
