@@ -128,12 +128,14 @@ def registrable(ascii_domain: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def registrable_of(forms: Forms) -> str | None:
     """The registrable domain of a parsed domain, in the A-label form.
 
     The list is asked in the U-label form (see :func:`psl`); IDNA maps label by label, so the
     answer's labels are the same last labels of either form. Taking the parsed forms, not a name,
-    saves parsing an IDN a second time from its A-label form.
+    saves parsing an IDN a second time from its A-label form. Kept, as parse_domain is: a domain's
+    check, its level, its registrable domain and its canonical form each ask.
     """
     ascii_form, unicode_form = forms
     found = psl().privatesuffix(unicode_form)
