@@ -112,3 +112,16 @@ def test_one_rule_failing_never_takes_the_report_down(monkeypatch: pytest.Monkey
     assert broken.to_dict()["could_not_check"] == "KeyError: 'county'"
     assert report.by_rule("eligibility.province-supported"), "the other rules still ran"
     assert report.materials and report.deadlines
+
+
+def test_each_province_s_division_is_stdnum_s_province() -> None:
+    """data/provinces.yaml's six-digit division (read as the province: 440000 is Guangdong) is its two
+    GB/T 2260 digits with 0000, a province of python-stdnum's own division table, named as it is there."""
+    from stdnum import numdb
+
+    from icprules.data import builtin
+
+    table = numdb.get("cn/loc")
+    for row in builtin().files["provinces"]["provinces"]:
+        assert row["division"] == row["gb2260"] + "0000"
+        assert table.info(row["division"])[0] == (row["gb2260"], {"province": row["name_zh"]}), row

@@ -106,7 +106,7 @@ def test_an_app_written_with_names(app: dict[str, Any]) -> None:
 
 
 def test_a_name_no_entry_has_is_still_an_error_that_names_the_codes(website: dict[str, Any]) -> None:
-    website["entity"]["nature"] = "公司"
+    website["entity"]["nature"] = "家庭"  # a household: no nature of the form
     report = run(website)
     assert ("entity.nature-known", "entity.nature") in _errors(report)
     assert "entity.nature" not in report.normalized
