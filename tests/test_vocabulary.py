@@ -16,10 +16,12 @@ from icprules.errors import DocumentError
 from icprules.reading import vocabulary
 from icprules.reading.document import read
 
-#: pattern -> (table reference, the service types it is read for, or None for every one)
+#: (pattern, table reference, the service types it is read for or None for every one), one per entry
 READ_BY_NAME: dict[str, tuple[str, list[str] | None]] = {
-    pattern: (spec, None) if isinstance(spec, str) else (spec["table"], spec["services"])
-    for pattern, spec in builtin().files["fields"]["read_by_name"].items()}
+    f"{pattern} {spec if isinstance(spec, str) else spec['table']}":
+        (spec, None) if isinstance(spec, str) else (spec["table"], spec.get("services"))
+    for pattern, specs in builtin().files["fields"]["read_by_name"].items()
+    for spec in (specs if isinstance(specs, list) else [specs])}
 
 
 def _errors(report: Any) -> list[tuple[str, str]]:
@@ -29,18 +31,23 @@ def _errors(report: Any) -> list[tuple[str, str]]:
 def _codes(ref: str) -> dict[str, Any]:
     """A vocabulary table by code: a mapping, or rows with a code column (the languages)."""
     table = builtin().resolve(ref)
-    return {row["code"]: row for row in table} if isinstance(table, list) else dict(table)
+    if isinstance(table, list):  # rows with a code column, or the codes themselves (APP categories)
+        return {row: {} if isinstance(row, str) else row for row in table} if all(isinstance(r, str) for r in table) \
+            else {row["code"]: row for row in table}
+    return dict(table)
 
 
 @pytest.mark.parametrize(("pattern", "spec"), sorted(READ_BY_NAME.items()))
 def test_every_field_read_by_name_has_a_table_of_codes(pattern: str, spec: tuple[str, list[str] | None]) -> None:
+    pattern = pattern.split(" ")[0]
     ref, services = spec
     assert services is None or set(services) <= set(builtin().files["service_types"]["service_types"])
     table = _codes(ref)
     assert table and all(isinstance(code, str) for code in table)
     fields = builtin().files["fields"]
-    # and each is a choice a form offers, a language of MIIT's form, the word a principal may be, or yes/no
-    assert ref in fields["vocabularies"].values() or pattern in (
+    # and each is a choice a form offers, a language of MIIT's form, the word a principal may be, yes/no, or
+    # an APP category of this library's list (not a closed choice: MIIT publishes none; app.category-known warns)
+    assert ref in fields["vocabularies"].values() or ref == "app_vocabularies.categories" or pattern in (
         "services[*].languages[*]", "services[*].principal", "services[*].offline")
 
 
@@ -54,6 +61,20 @@ def test_a_yes_or_no_written_as_a_word_is_read_as_the_value(app: dict[str, Any])
     app["services"][0]["offline"] = "有"  # answers another question: still the located error it was
     with pytest.raises(DocumentError, match=r"services\[0\]\.offline"):
         run(app)
+
+
+def test_an_app_category_with_its_levels_joined_otherwise_is_read_as_miit_writes_it(app: dict[str, Any]) -> None:
+    """工具／记账 (a Chinese input method's slash), 工具 / 记账 and 工具>记账 were "should read level-1/level-2"."""
+    app["services"][0]["categories"] = ["工具／记账", "社交 / 即时通讯", "生活服务>外卖", "工具/记账"]
+    report = run(app)
+    assert not [f for f in report.findings if f.rule.startswith("app.category")]
+    assert {k: v for k, v in report.normalized.items() if "categories" in k} == {
+        "services[0].categories[0]": "工具/记账", "services[0].categories[1]": "社交/即时通讯",
+        "services[0].categories[2]": "生活服务/外卖"}
+    app["services"][0]["categories"] = ["记账", "工具 / 其它"]  # a level alone, or a name not on the list: as written
+    report = run(app)
+    assert {f.path for f in report.findings if f.rule == "app.category-form"} == {
+        "services[0].categories[0]", "services[0].categories[1]"}
 
 
 def test_the_principal_s_word_reads_by_the_labels_a_form_shows() -> None:
@@ -157,7 +178,8 @@ _VARIANT = st.sampled_from([str.upper, str.lower, str.title, lambda s: s.replace
 @given(st.sampled_from(sorted(READ_BY_NAME.items())), st.data())
 def test_any_spelling_of_a_code_or_name_is_read_as_that_code(field: tuple[str, tuple[str, list[str] | None]],
                                                               data: st.DataObject) -> None:
-    pattern, (ref, services) = field
+    entry, (ref, services) = field
+    pattern = entry.split(" ")[0]
     code = data.draw(st.sampled_from(sorted(TABLES[ref])))
     row = TABLES[ref][code]
     names = (code, row.get("name_zh"), row.get("name_en"), row.get("zh"), row.get("en"), *row.get("aliases", []))

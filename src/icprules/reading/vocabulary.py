@@ -26,19 +26,29 @@ from ..data import DataStore, services_at
 from ..primitives.text import fold
 
 #: One field read by name: where it is, its codes, each spelling's code (None where two entries share it),
-#: the service types it is read for (None: every one), and the value read for each code that is not the
-#: code itself (a yes-or-no field reads 是 as true).
-_Field = tuple[paths.Segments, frozenset[str], dict[str, str | None], frozenset[str] | None, dict[str, Any]]
+#: the service types it is read for (None: every one), the value read for each code that is not the
+#: code itself (a yes-or-no field reads 是 as true), and how a spelling is compared.
+_Field = tuple[paths.Segments, frozenset[str], dict[str, str | None], frozenset[str] | None, dict[str, Any],
+               "re.Pattern[str]"]
 
 _JOINERS = re.compile(r"[\s_\-]+")
 
 
-def spelling_key(text: str) -> str:
-    """A spelling compared: NFKC, case-folded, spaces, dashes and underscores as one underscore."""
-    return _JOINERS.sub("_", fold(text))
+def spelling_key(text: str, joiners: re.Pattern[str] = _JOINERS) -> str:
+    """A spelling compared: NFKC, case-folded, spaces, dashes and underscores (and a field's own
+    ``joiners``) as one underscore."""
+    return joiners.sub("_", fold(text))
 
 
-def _index(table: Mapping[str, Any]) -> dict[str, str | None]:
+def _joiners(extra: Any) -> re.Pattern[str]:
+    """Spaces, dashes and underscores, and the characters of a field's ``joiners`` (plain characters,
+    not a pattern: an APP category's levels may be joined by / or > or 、, NFKC reads ／ as /)."""
+    if not isinstance(extra, str) or not extra:
+        return _JOINERS
+    return re.compile(r"[\s_\-" + "".join(re.escape(c) for c in dict.fromkeys(extra)) + "]+")
+
+
+def _index(table: Mapping[str, Any], joiners: re.Pattern[str] = _JOINERS) -> dict[str, str | None]:
     index: dict[str, str | None] = {}
     for code, row in table.items():
         names: list[Any] = [code]
@@ -47,7 +57,7 @@ def _index(table: Mapping[str, Any]) -> dict[str, str | None]:
             names += [row.get("name_zh"), row.get("name_en"), row.get("zh"), row.get("en"), *(row.get("aliases") or [])]
         for name in names:
             if isinstance(name, str) and name.strip():
-                key = spelling_key(name)
+                key = spelling_key(name, joiners)
                 index[key] = code if index.get(key, code) == code else None
     return index
 
@@ -58,22 +68,27 @@ def _codes(store: DataStore, ref: Any) -> Mapping[str, Any] | None:
         table = store.resolve(ref) if isinstance(ref, str) else None
     except KeyError:
         return None  # tests/test_vocabulary.py holds every shipped reference to a table
-    if isinstance(table, list):
-        table = {row["code"]: row for row in table if isinstance(row, Mapping) and isinstance(row.get("code"), str)}
+    if isinstance(table, list):  # rows with a code column, or the codes themselves (APP categories)
+        table = {row: {} for row in table if isinstance(row, str)} or \
+            {row["code"]: row for row in table if isinstance(row, Mapping) and isinstance(row.get("code"), str)}
     return table if isinstance(table, Mapping) else None
 
 
 def _fields(store: DataStore) -> tuple[_Field, ...]:
     fields = store.files.get("fields", {}).get("read_by_name") or {}
     out: list[_Field] = []
-    for pattern, spec in fields.items():
-        # A table reference, or {table, services}: read only in the services of those types.
-        ref, services = (spec, None) if isinstance(spec, str) else (spec.get("table"), spec.get("services"))
-        table = _codes(store, ref)
-        if table is not None:
-            values = {code: row["value"] for code, row in table.items() if isinstance(row, Mapping) and "value" in row}
-            out.append((paths.parse(pattern), frozenset(table), _index(table),
-                        frozenset(services) if services is not None else None, values))
+    for pattern, specs in fields.items():
+        # A table reference, or {table, services, joiners}: read only in the services of those types; or a
+        # list of those, each for other service types (a website's categories are codes, an APP's names).
+        for spec in specs if isinstance(specs, list) else [specs]:
+            ref, services = (spec, None) if isinstance(spec, str) else (spec.get("table"), spec.get("services"))
+            joiners = _joiners(None if isinstance(spec, str) else spec.get("joiners"))
+            table = _codes(store, ref)
+            if table is not None:
+                values = {code: row["value"] for code, row in table.items()
+                          if isinstance(row, Mapping) and "value" in row}
+                out.append((paths.parse(pattern), frozenset(table), _index(table, joiners),
+                            frozenset(services) if services is not None else None, values, joiners))
     return tuple(out)
 
 
@@ -104,13 +119,13 @@ def read_codes(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str, 
     read_as: dict[str, Any] = {}
     changes: list[tuple[paths.Segments, Any]] = []
     expanded: dict[Any, list[tuple[paths.Segments, Any]]] = {}  # the fields share their first steps (services[*])
-    for segments, codes, index, services, values in store.derived("fields.read_by_name", _fields):
+    for segments, codes, index, services, values, joiners in store.derived("fields.read_by_name", _fields):
         for path, value in paths.expand_once(expanded, data, segments):
             if value.__class__ is not str or value in codes:
                 continue
             if services is not None and _type_of_service(data, path, store) not in services:
                 continue
-            code = index.get(spelling_key(value))
+            code = index.get(spelling_key(value, joiners))
             if code is not None:
                 read = values.get(code, code)
                 changes.append((path, read))
