@@ -215,6 +215,28 @@ def test_a_large_legal_document_finishes_in_seconds() -> None:
     assert time.perf_counter() - start < 30 and len(report.findings) >= 1000
 
 
+def test_a_thousand_lists_written_as_their_one_value_read_as_fast_as_lists() -> None:
+    """Locating what was read as a list of one walked every position of the file once per such list: a
+    YAML document of 1,000 services, each with four one-value lists (within every bound), took 23 s to
+    read against 1.5 s for the same with lists. Now one pass: compared with the same document's lists."""
+    def document(one: bool) -> str:
+        lines = ["format: icprules/application/v1", "entity: {name: 示例}", "services:"]
+        for i in range(1000):
+            value = (lambda v: v) if one else (lambda v: f"[{v}]")
+            lines += ["  - type: website", f"    name: 站点{i}", f"    domains: {value(f'd{i}.example.cn')}",
+                      f"    ips: {value('52.83.10.20')}", f"    languages: {value('zh-Hans')}",
+                      f"    categories: {value('新闻')}", "    extra: [" + ", ".join(map(str, range(40))) + "]"]
+        return "\n".join(lines)
+
+    took = {}
+    for one in (False, True):
+        start = time.perf_counter()
+        read = icprules.read_document(icprules.DocumentText(document(one)))
+        took[one] = time.perf_counter() - start
+    assert len(read.read_as) == 4000 and read.line_of(("services", 999, "domains", 0)) == 7 * 999 + 6
+    assert took[True] < 3 * took[False] + 1, took
+
+
 # --------------------------------------------------------------------------- round two: banned terms
 
 

@@ -192,8 +192,7 @@ def from_data(data: Any, *, positions: Positions | None = None, base_dir: Path |
     _check_bounds(data, positions)
     store = store or builtin()
     data, lists = one_as_list(data, store)
-    for path in lists:  # in the order they were read: a block's own lists after it
-        positions.as_list_of_one(paths.parse(path))
+    positions.as_lists_of_one(paths.parse(path) for path in lists)
     data, codes = read_codes(data, store)
     read_as = _read_as(data, lists, codes)
     # A document without its format line is read as the one format there is; the rule
