@@ -120,6 +120,11 @@ def as_date(value: Any) -> dt.date | None:
             return dt.date.fromisoformat(text)
         except ValueError:
             pass
+        if len(text) > 10 and text[10] in "T ":  # a date and time (a portal's timestamp): the day written
+            try:
+                return dt.datetime.fromisoformat(text).date()
+            except ValueError:
+                pass
         written = _WRITTEN_DATE.fullmatch(text)
         if written:
             try:
@@ -129,22 +134,30 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
-_LONG_TERM = {"long_term", "长期"}
+#: long_term as people write it: the code, the card's 长期, 长期有效 ("valid long-term"), and the form's
+#: English label (Long-term, long term), compared without case and with spaces and dashes as "_".
+_LONG_TERM = {"long_term", "长期", "长期有效"}
+_TERM_JOINERS = re.compile(r"[\s\-_]+")
+
+
+def _long_term(text: str) -> bool:
+    return _TERM_JOINERS.sub("_", text.casefold()) in _LONG_TERM
 
 
 def validity_end(value: Any) -> dt.date | str | None:
     """The last day a document is valid, or ``long_term``; None when the value is neither.
 
-    Reads a date, ``long_term`` or 长期, and the period as the ID card prints it, whose end it takes.
+    Reads a date, ``long_term`` as people write it (长期, 长期有效, Long-term), and the period as the ID card
+    prints it, whose end it takes.
     """
     if isinstance(value, str):
         text = half_width(value).strip()
-        if text in _LONG_TERM:
+        if _long_term(text):
             return "long_term"
         period = _PERIOD.fullmatch(text)
         if period and as_date(period.group(1)) is not None:
             text = period.group(2).strip()
-            if text in _LONG_TERM:
+            if _long_term(text):
                 return "long_term"
     else:
         text = value
