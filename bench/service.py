@@ -202,9 +202,9 @@ def main() -> None:
     try:
         load(port, warm, args.clients, 60)  # workers build their plans and fill their caches
         one_at_a_time, _, _ = load(port, bodies[:200], 1, 60)
-        before = server_cpu(server.pid)
+        before, client_before = server_cpu(server.pid), time.process_time()
         latencies, errors, wall = load(port, bodies, args.clients, args.seconds)
-        after = server_cpu(server.pid)
+        after, client = server_cpu(server.pid), time.process_time() - client_before
         cpu = after - before if before is not None and after is not None else None
     finally:
         server.terminate()
@@ -224,6 +224,8 @@ def main() -> None:
         # The same ratio by the CPU the workers spent: what a worker on a core of its own would give.
         print(f"  server CPU per request   {cpu / len(latencies) * 1000:6.2f} ms against {1000 / local:.2f} ms "
               f"in-process: {len(latencies) / cpu / local:.2f}x")
+    # What the load generator itself spent (this process): the share of the cores it takes from the workers.
+    print(f"  load generator CPU        {client / max(1, len(latencies)) * 1000:6.3f} ms a request")
     if args.workers >= (os.cpu_count() or 1):
         print("  note: the clients share the cores with the workers")
     sys.exit(1 if errors else 0)
