@@ -217,7 +217,6 @@ def _unique(value: Any, params: Any, env: Env) -> Any:
 
 def parent_mapping(env: Env) -> dict[str, Any] | None:
     """The nearest mapping that contains the current item (a service for one of its categories)."""
-
     path = tuple(env.item_path)
     while path:
         path = path[:-1]

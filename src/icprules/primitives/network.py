@@ -254,7 +254,6 @@ def _domain_level(value: Any, _params: Any) -> Any:
 
 def _on_forms(value: Any, func: Any) -> Any:
     """``func`` of the parsed domain; absent when the domain does not parse or ``func`` gives None."""
-
     try:
         found = func(parse_domain(str(value)))
     except DomainError:

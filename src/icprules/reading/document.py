@@ -221,10 +221,11 @@ def _read_as(data: Mapping[str, Any], lists: Mapping[str, Any], codes: Mapping[s
     if not lists:
         return dict(codes)
     made = [paths.parse(path) for path in lists]
+    made_set = set(made)
 
-    def inside_a_list(path: str) -> bool:
+    def inside_a_list(path: str) -> bool:  # one look-up per step of the path, not one per list made
         segments = paths.parse(path)
-        return any(len(segments) > len(m) and segments[:len(m)] == m for m in made)
+        return any(segments[:i] in made_set for i in range(1, len(segments)))
 
     out: dict[str, Any] = {path: paths.get(data, segments) for path, segments in zip(lists, made, strict=True)
                            if not inside_a_list(path)}
