@@ -76,6 +76,7 @@ def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> tuple[
             self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.sock.setblocking(False)
             self.out, self.inp, self.started, self.need, self.ok = b"", bytearray(), 0.0, -1, False
+            self.events = selectors.EVENT_READ
 
         def send_next(self) -> bool:
             index = next(pending, None)
@@ -84,8 +85,19 @@ def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> tuple[
                 self.sock.close()
                 return False
             self.out, self.inp, self.need, self.started = requests[index], bytearray(), -1, time.perf_counter()
-            selector.modify(self.sock, selectors.EVENT_WRITE, self)
+            # Written at once where the socket takes it whole (a document fits its buffer): no wait for
+            # a write event, and two fewer epoll_ctl calls a request on the cores the service shares.
+            try:
+                self.out = self.out[self.sock.send(self.out):]
+            except BlockingIOError:
+                pass
+            self.listen(selectors.EVENT_WRITE if self.out else selectors.EVENT_READ)
             return True
+
+        def listen(self, events: int) -> None:
+            if events != self.events:
+                selector.modify(self.sock, events, self)
+                self.events = events
 
         def ready(self, mask: int) -> None:
             nonlocal answered_badly
@@ -93,7 +105,7 @@ def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> tuple[
                 sent = self.sock.send(self.out)
                 self.out = self.out[sent:]
                 if not self.out:
-                    selector.modify(self.sock, selectors.EVENT_READ, self)
+                    self.listen(selectors.EVENT_READ)
                 return
             chunk = self.sock.recv(1 << 16)
             if not chunk:
@@ -114,7 +126,7 @@ def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> tuple[
     connections = [Connection() for _ in range(clients)]
     began = time.perf_counter()
     for c in connections:
-        selector.register(c.sock, selectors.EVENT_WRITE, c)
+        selector.register(c.sock, selectors.EVENT_READ, c)
         c.send_next()
     while selector.get_map():
         events = selector.select(timeout=30)

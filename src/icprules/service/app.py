@@ -10,8 +10,6 @@ temporary folder removed afterwards.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextlib
 import datetime as dt
 import functools
@@ -43,6 +41,7 @@ from ..report import schema as report_schema
 from ..report.findings import Report
 from ..ruleset.model import RuleSet
 from . import page
+from .checker import CheckThread
 from .openapi import application_body, complete, document_responses
 from .problems import MEDIA_TYPE, RESPONSES, SafeJSONResponse, problem
 
@@ -121,7 +120,7 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
         # the collector's reach, a full collection no longer walks them (pauses of tens of ms under load).
         gc.freeze()
         yield
-        checks.shutdown(wait=False, cancel_futures=True)
+        checks.stop()
 
     app = FastAPI(
         title="icprules",
@@ -235,16 +234,14 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
 
     # Checks are CPU-bound and hold the GIL: run side by side in many threads they only slow each
     # other (32 clients: 0.58x of in-process throughput, p99 107 ms). One check thread per worker
-    # serves them first come, first served, while the event loop goes on reading requests. Its
-    # queue is the executor's own, so the thread takes the next check as soon as one is done; with
-    # a limiter in front of a thread pool it waited for the event loop to hand it over (idle a
-    # ninth of the time under load, measured with py-spy).
-    checks = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="icprules-check")
+    # serves them first come, first served, while the event loop goes on reading requests
+    # (icprules.service.checker: how it hands results back cheaply).
+    checks = CheckThread()
 
     async def run(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(checks, functools.partial(function, *args, **kwargs))
-
+        if kwargs:
+            return await checks.run(functools.partial(function, *args, **kwargs))
+        return await checks.run(function, *args)
 
     def checked(document: DocumentText, files: dict[str, bytes], today: dt.date | None,
                 reveal: bool) -> Report:
