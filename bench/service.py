@@ -16,6 +16,7 @@ at least 70 % of in-process check().
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import selectors
@@ -87,10 +88,8 @@ def load(port: int, bodies: list[bytes], clients: int, seconds: float) -> tuple[
             self.out, self.inp, self.need, self.started = requests[index], bytearray(), -1, time.perf_counter()
             # Written at once where the socket takes it whole (a document fits its buffer): no wait for
             # a write event, and two fewer epoll_ctl calls a request on the cores the service shares.
-            try:
+            with contextlib.suppress(BlockingIOError):
                 self.out = self.out[self.sock.send(self.out):]
-            except BlockingIOError:
-                pass
             self.listen(selectors.EVENT_WRITE if self.out else selectors.EVENT_READ)
             return True
 

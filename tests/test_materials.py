@@ -94,6 +94,29 @@ def test_materials_command() -> None:
     assert code == 0 and json.loads(out)["verification"]["result"] == "electronic"
 
 
+def test_a_named_file_with_an_error_is_not_shown_as_ready(website: dict[str, Any], tmp_path: Any) -> None:
+    """The checklist said "[x] ... provided" beside "no such file" on the same attachment."""
+    ok = _by_id(run(website))
+    assert all("problems" not in m for ms in ok.values() for m in ms)  # the example's files are good
+    missing = run(website, base_dir=tmp_path)  # the same document, none of its files where it says
+    materials = _by_id(missing)
+    cert, ids = materials["entity_certificate"][0], materials["entity_principal_id"][0]
+    assert cert["provided"] and cert["problems"] == ["attachment.file-readable"]
+    assert ids["problems"] == ["attachment.file-readable"]  # both sides of the card, one rule
+    assert "problems" not in materials["party_building_letter"][0]  # not named: nothing to be wrong
+    small = _memory_attachments(base("website"))
+    small[website["entity"]["attachments"]["entity_certificate"]] = b"not an image"
+    kinds = _by_id(run(website, attachments=small))
+    assert "attachment.file-kind" in kinds["entity_certificate"][0]["problems"]
+    assert "problems" not in kinds["entity_principal_id"][0]
+    (tmp_path / "doc.yaml").write_text(json.dumps(website, ensure_ascii=False, default=str), encoding="utf-8")
+    code, out, _ = cli("materials", str(tmp_path / "doc.yaml"), "--today", "2026-11-23")
+    assert code == 0  # a checklist, not a check: it lists, whatever the findings
+    assert "[!] Entity's certificate  (entity: named, but with errors: attachment.file-readable)" in out
+    code, out, _ = cli("materials", str(EXAMPLES / "website-application.yaml"), "--today", "2026-11-23")
+    assert code == 0 and "[!]" not in out and "[x] Entity's certificate  (entity: provided)" in out
+
+
 def test_attachment_keys_in_data_match_the_materials_pack() -> None:
     import icprules
 

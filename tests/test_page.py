@@ -159,12 +159,16 @@ def test_fill_break_fix_upload_and_switch_language(browser: Any, server: str, sh
     assert p.input_value('[data-input="entity.name"]') == "北京示例科技有限公司"
     # The example names its files, but none is uploaded yet: each material says so.
     assert any(n["rule"] == "attachment.file-readable" for n in page.material_notes("entity_certificate"))
+    # named, but not a usable file: not "provided" in green beside the error
+    state = '#materials [data-material="entity_certificate"] .state'
+    assert p.text_content(state) == "has errors" and "unusable" in (p.get_attribute(state, "class") or "")
     p.screenshot(path=str(shots / "page-opened.png"))
 
     page.attach("entity_certificate", FILES / "business-license.jpg")
     page.attach("entity_principal_id", FILES / "zhangsan-id-front.jpg", FILES / "zhangsan-id-back.jpg")
     page.attach("domain_auth_screenshot", FILES / "domain-real-name.png")
     assert page.material_notes("entity_certificate") == []
+    assert p.text_content(state) == "provided"
     assert "0 errors" in page.summary(), page.summary()
 
     # Break a field: the finding appears at that field, in the page's language, with its citation.
@@ -316,7 +320,7 @@ def test_a_list_written_as_its_one_value_shows_that_value_and_keeps_it(browser: 
 
 
 def test_a_service_written_as_a_block_and_a_yes_written_as_a_word_are_shown(browser: Any, server: str,
-                                                                             tmp_path: Path) -> None:
+                                                                             tmp_path: Path, shots: Path) -> None:
     """services: with the one APP's fields under it (no "- "), its platforms the same way, and offline: 是:
     the service and its platform are shown, to edit and to save as the list of one they are read as;
     是 is shown as written (a checkbox would say "no"), with its canonical form offered under it."""
@@ -334,6 +338,8 @@ def test_a_service_written_as_a_block_and_a_yes_written_as_a_word_are_shown(brow
     assert page.page.input_value(f"{offline} input[type=text]") == "是"
     notes = [n["text"].split("\n")[0] for n in page.notes("services[0].offline")]
     assert "Canonical form: true" in notes and any("stand-alone" in n for n in notes)  # read as yes: the APP is offline
+    page.page.locator(offline).scroll_into_view_if_needed()
+    page.page.screenshot(path=str(shots / "page-yes-as-a-word.png"))
     page.after_check(lambda: page.page.click(f"{offline} .note.canonical button"))
     assert page.page.is_checked(f"{offline} input[type=checkbox]")
     with page.page.expect_download() as download:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from . import timeline
@@ -72,12 +73,33 @@ class CheckedParts:
         if name == "verification":
             return decide(ruleset, self._env, "verification")
         if name == "materials":
-            return tuple(checklist(ruleset, self._env, context))
+            return tuple(with_problems(checklist(ruleset, self._env, context), self._findings))
         if name == "deadlines":
             return tuple(deadlines(ruleset, self._doc.data, self._today, context))
         if name == "produced_by":
             return ruleset.produced_by
         raise KeyError(name)
+
+
+def with_problems(materials: list[dict[str, Any]], findings: Sequence[Finding]) -> list[dict[str, Any]]:
+    """The checklist, each material that is named but has an error on its files marked with those rules.
+
+    ``provided`` says the application names the material; a file that cannot be read, or is too
+    small, is still named. A checklist that said only "provided" beside an error on the same file
+    told a person the material was ready when a reviewer would refuse it.
+    """
+    errors = [(f.path, f.rule) for f in findings if f.severity == "error"]
+    if not errors:
+        return materials
+    for material in materials:
+        if not material["provided"]:
+            continue
+        path = material["path"]
+        rules = sorted({rule for where, rule in errors
+                        if where == path or where.startswith((path + "[", path + "."))})
+        if rules:
+            material["problems"] = rules
+    return materials
 
 
 def deadlines(ruleset: RuleSet, data: dict[str, Any], day: dt.date, context: Context) -> list[dict[str, Any]]:

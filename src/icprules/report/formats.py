@@ -79,7 +79,11 @@ def materials(report: Report, *, lang: str = "en", name: str | None = None,
             state = labels["optional"]
         else:
             state = labels["provided"] if m["provided"] else labels["missing"]
-        mark = "[x]" if m["provided"] or m["via_verification"] else ("[ ]" if m["required"] else "[-]")
+        problems = m.get("problems")
+        if problems:  # named, but a reviewer would refuse the file as it is
+            state = f"{labels['unusable']}: {', '.join(problems)}"
+        mark = "[!]" if problems else "[x]" if m["provided"] or m["via_verification"] else (
+            "[ ]" if m["required"] else "[-]")
         lines.append(f"{mark} {m['name'].get(lang, m['id'])}  ({m['scope']}: {state})")
         lines.append(f"    {m['reason'].get(lang, '')}")
         lines.append(f"    → {m['path']}")

@@ -87,6 +87,9 @@ def report_schema() -> dict[str, Any]:
                                "provided": {"type": "boolean"}, "via_verification": {"type": "boolean"},
                                "reason": {"$ref": "#/$defs/bilingual"}, "source": _SOURCES,
                                "spec": {"type": "string"},
+                               "problems": {"type": "array", "items": {"type": "string"}, "description": (
+                                   "The rules with an error on the material's files: it is named (provided) "
+                                   "but cannot be used as it is / 已填写但有错误的规则")},
                                "could_not_check": {"type": "string", "description": (
                                    "Set when the material's conditions raised: the unexpected error. The "
                                    "material is then listed as to be provided.")}},

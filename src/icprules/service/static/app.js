@@ -407,7 +407,8 @@ function showMaterials() {
   $("verification").textContent = v.result ? `${t("verification")}: ${v.result} — ${(v.reason || {})[state.lang] || ""}` +
     (v.could_not_check ? ` (${t("couldNotCheck")}: ${v.could_not_check})` : "") : "";
   for (const m of report.materials) {
-    const status = m.provided ? "provided" : m.required ? "missing" : "optional";
+    // Named but with an error on its files (unreadable, too small...): not "provided" in green beside it.
+    const status = m.problems?.length ? "unusable" : m.provided ? "provided" : m.required ? "missing" : "optional";
     const id = `m${++materialUid}`;
     const multiple = m.spec === "id_document" || Array.isArray(getAt(parsePath(m.path)));
     const item = el("li", { class: "material", "data-path": m.path, "data-material": m.id });
