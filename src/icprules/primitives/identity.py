@@ -12,6 +12,7 @@ from ..chars import half_width
 from ..context import Env
 from ..identifiers import ric, uscc
 from ..registry import check, transform, why
+from .text import spelling_key
 
 _REASONS = {InvalidLength: "wrong_length", InvalidFormat: "bad_characters", InvalidChecksum: "bad_checksum",
             InvalidComponent: "bad_birth_date"}
@@ -137,11 +138,10 @@ def as_date(value: Any) -> dt.date | None:
 #: long_term as people write it: the code, the card's 长期, 长期有效 ("valid long-term"), and the form's
 #: English label (Long-term, long term), compared without case and with spaces and dashes as "_".
 _LONG_TERM = {"long_term", "长期", "长期有效"}
-_TERM_JOINERS = re.compile(r"[\s\-_]+")
 
 
 def _long_term(text: str) -> bool:
-    return _TERM_JOINERS.sub("_", text.casefold()) in _LONG_TERM
+    return spelling_key(text) in _LONG_TERM
 
 
 def validity_end(value: Any) -> dt.date | str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
@@ -36,6 +37,16 @@ def _fold_unicode(text: str) -> str:
     # casefold can produce characters that NFKC changes again (e.g. "ẞ" -> "ss" is stable,
     # but some compatibility characters are not); one more round makes it a fixed point.
     return unicodedata.normalize("NFKC", out).casefold().strip()
+
+
+#: What a spelling compares as one underscore: spaces, dashes and underscores.
+JOINERS = re.compile(r"[\s_\-]+")
+
+
+def spelling_key(text: str, joiners: re.Pattern[str] = JOINERS) -> str:
+    """A spelling compared: NFKC, case-folded, spaces, dashes and underscores (and a field's own
+    ``joiners``) as one underscore (``Long-term`` and ``long term`` are ``long_term``)."""
+    return joiners.sub("_", fold(text))
 
 
 @transform("fold", doc={"zh": "Unicode NFKC 规范化、忽略大小写、去除不可见字符和首尾空白",

@@ -23,7 +23,8 @@ from typing import Any
 
 from .. import paths
 from ..data import DataStore, services_at
-from ..primitives.text import fold
+from ..primitives.text import JOINERS as _JOINERS
+from ..primitives.text import spelling_key
 
 #: One field read by name: where it is, its codes, each spelling's code (None where two entries share it),
 #: the service types it is read for (None: every one), the value read for each code that is not the
@@ -31,13 +32,6 @@ from ..primitives.text import fold
 _Field = tuple[paths.Segments, frozenset[str], dict[str, str | None], frozenset[str] | None, dict[str, Any],
                "re.Pattern[str]"]
 
-_JOINERS = re.compile(r"[\s_\-]+")
-
-
-def spelling_key(text: str, joiners: re.Pattern[str] = _JOINERS) -> str:
-    """A spelling compared: NFKC, case-folded, spaces, dashes and underscores (and a field's own
-    ``joiners``) as one underscore."""
-    return joiners.sub("_", fold(text))
 
 
 def _joiners(extra: Any) -> re.Pattern[str]:
