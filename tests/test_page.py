@@ -275,6 +275,7 @@ def test_values_written_otherwise_are_kept_and_their_canonical_form_offered(brow
     document["entity"]["nature"] = "企业"
     document["entity"]["principal"]["id"]["valid_until"] = "2016.05.01-2036.05.01"
     document["services"][0]["principal"] = "同主办单位负责人"  # the option's label
+    document["entity"]["principal"]["phone"] = "+86 138-0013-8000"  # personal: its canonical form is not shown
     named = tmp_path / "named.yaml"
     named.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     page = _open(browser, server, height=1400)
@@ -289,6 +290,12 @@ def test_values_written_otherwise_are_kept_and_their_canonical_form_offered(brow
     assert page.page.input_value(f"{principal} > select") == "same"  # shown as the word, not an empty person
     assert [n["text"].split("\n")[0] for n in page.notes("services[0].principal")] == \
         ["Canonical form: same_as_entity"]
+    assert [n["text"] for n in page.notes("entity.principal.phone")] == [
+        "Written otherwise than the filing system spells it; its canonical form holds a personal value and is "
+        "not shown here"]
+    page.page.locator('#form [data-path="entity.principal.phone"]').scroll_into_view_if_needed()
+    page.page.screenshot(path=str(shots / "page-withheld.png"))
+    page.page.evaluate("window.scrollTo(0, 0)")
     page.page.screenshot(path=str(shots / "page-canonical.png"))
     page.after_check(lambda: page.page.click(f"{until} .note.canonical button"))
     assert page.page.input_value(f"{until} input[type=date]") == "2036-05-01"

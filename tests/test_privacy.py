@@ -171,6 +171,38 @@ def test_a_masked_value_is_never_offered_as_the_value_to_submit() -> None:
     masked = run(doc)
     assert "entity.principal.phone" not in masked.normalized
     assert not any("*" in str(v) for v in masked.normalized.values())
+    assert masked.withheld == ("entity.principal.phone",)  # left out, and said to be
+    assert run(doc, reveal_personal=True).withheld == ()
+
+
+def test_a_canonical_form_left_out_is_named_in_every_output() -> None:
+    """An APP written as one block (no "- ") with its person in it: its canonical form, the list of one,
+    holds the person's ID and phone. The masked report left it out without a word."""
+    from conftest import base, run
+    from icprules.report import formats
+    from icprules.report.privacy import Masker, mask_report
+
+    doc = base("app")
+    doc["services"] = doc["services"][0]
+    doc["services"]["service_type"] = "应用"  # read as app, inside the list made
+    revealed = run(doc, reveal_personal=True)
+    assert list(revealed.normalized) == ["services"] and revealed.withheld == ()
+    assert revealed.normalized["services"][0]["service_type"] == "app"
+    masked = run(doc)
+    assert masked.normalized == {} and masked.withheld == ("services",)
+    assert masked.to_dict()["withheld"] == ["services"] and revealed.to_dict()["withheld"] == []
+    text = formats.text(masked)
+    assert "Canonical forms left out: they hold personal values" in text and "\n  services\n" in text
+    assert "Canonical forms left out" not in formats.text(revealed)
+    # A report made from its parts and masked afterwards says the same
+    rules = icprules.default_rules()
+    masker = Masker.for_document(icprules.read_document(doc).data, rules.data)
+    remade = mask_report(icprules.Report(normalized=revealed.normalized), masker)
+    assert remade.normalized == {} and remade.withheld == ("services",)
+    # what holds nothing personal is given, not withheld
+    plain = base("app")
+    plain["services"][0]["service_type"] = "应用"
+    assert run(plain).normalized == {"services[0].service_type": "app"} and run(plain).withheld == ()
 
 
 def _recognised_whole_text(text: str) -> list[tuple[str, str]]:

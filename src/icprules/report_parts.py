@@ -20,7 +20,7 @@ from .evaluation import Context, checklist, decide, normalized
 from .primitives.identity import as_date
 from .reading.document import Document
 from .report.findings import PARTS, Finding
-from .report.privacy import MASKED_PARTS, Masker, mask_part
+from .report.privacy import MASKED_PARTS, Masker, mask_part, withheld
 from .ruleset.model import RuleSet
 
 
@@ -38,6 +38,7 @@ class CheckedParts:
         self._today, self._as_of, self._findings = today, as_of, tuple(findings)
         self._reveal = reveal_personal
         self._masker: Masker | None = None
+        self._unmasked_canonical: dict[str, Any] | None = None
         self._lock = threading.Lock()
         self._built: dict[str, Any] = {}
 
@@ -48,15 +49,27 @@ class CheckedParts:
         with self._lock:
             if name in self._built:  # two threads asked at once: the second gets the first one's
                 return self._built[name]
-            value = self._make(name)
-            if not self._reveal and name in MASKED_PARTS:
-                if self._masker is None:
-                    self._masker = Masker.for_document(self._doc.data, self._ruleset.data, self._env.expansions)
-                value = mask_part(name, value, self._masker)
+            if name == "withheld":  # what masking leaves out of the canonical forms, by path
+                value = () if self._reveal else withheld(self._canonical(), self._masking())
+            else:
+                value = self._make(name)
+                if not self._reveal and name in MASKED_PARTS:
+                    value = mask_part(name, value, self._masking())
             self._built[name] = value
             if len(self._built) == len(PARTS):
-                del self._doc, self._env, self._masker
+                del self._doc, self._env, self._masker, self._unmasked_canonical
             return value
+
+    def _masking(self) -> Masker:
+        if self._masker is None:
+            self._masker = Masker.for_document(self._doc.data, self._ruleset.data, self._env.expansions)
+        return self._masker
+
+    def _canonical(self) -> dict[str, Any]:
+        """The canonical forms before masking, made once for the two parts that read them."""
+        if self._unmasked_canonical is None:
+            self._unmasked_canonical = normalized(self._ruleset, self._doc, self._env.expansions)
+        return self._unmasked_canonical
 
     def _make(self, name: str) -> Any:
         # Methods, not stored closures: a closure over self would make a cycle, and the document
@@ -69,7 +82,7 @@ class CheckedParts:
         if name in ("today", "as_of"):
             return self._today if name == "today" else self._as_of
         if name == "normalized":
-            return normalized(ruleset, self._doc, self._env.expansions)
+            return self._canonical()
         if name == "verification":
             return decide(ruleset, self._env, "verification")
         if name == "materials":

@@ -77,7 +77,7 @@ class ReportSource(Protocol):
 
 
 #: A report's parts, in the order of its dictionary.
-PARTS = ("findings", "operation", "provider", "today", "as_of", "normalized", "verification", "materials",
+PARTS = ("findings", "operation", "provider", "today", "as_of", "normalized", "withheld", "verification", "materials",
          "deadlines", "produced_by")
 T = TypeVar("T")
 
@@ -130,6 +130,9 @@ class Report:
     normalized = _Part[Mapping[str, Any]](
         "Canonical forms (E.164 phones, A-label domains, hex fingerprints...) by field path, for the values "
         "whose canonical form differs from what was written.")
+    withheld = _Part[tuple[str, ...]](
+        "The field paths whose canonical form is left out of this report because it holds a personal value "
+        "(a masked value is never offered as the value to submit); ``reveal_personal`` shows them.")
     verification = _Part[Mapping[str, Any] | None](
         '``{"result": "electronic"|"manual", "reason": {zh, en}, "source": [...]}``')
     materials = _Part[tuple[Mapping[str, Any], ...]](
@@ -142,12 +145,13 @@ class Report:
 
     def __init__(self, findings: tuple[Finding, ...] = (), operation: str | None = None,
                  provider: str | None = None, today: dt.date | None = None, as_of: dt.date | None = None,
-                 normalized: Mapping[str, Any] | None = None, verification: Mapping[str, Any] | None = None,
+                 normalized: Mapping[str, Any] | None = None, withheld: tuple[str, ...] = (),
+                 verification: Mapping[str, Any] | None = None,
                  materials: tuple[Mapping[str, Any], ...] = (), deadlines: tuple[Mapping[str, Any], ...] = (),
                  produced_by: Mapping[str, Any] | None = None) -> None:
         self.__dict__.update(
             findings=tuple(findings), operation=operation, provider=provider, today=today, as_of=as_of,
-            normalized={} if normalized is None else normalized, verification=verification,
+            normalized={} if normalized is None else normalized, withheld=tuple(withheld), verification=verification,
             materials=tuple(materials), deadlines=tuple(deadlines),
             produced_by={} if produced_by is None else produced_by, _source=None,
             _severities=tuple(f.severity for f in findings))
@@ -226,6 +230,7 @@ class Report:
             "materials": plain(list(self.materials)),
             "deadlines": plain(list(self.deadlines)),
             "normalized": plain(self.normalized),
+            "withheld": list(self.withheld),
             "produced_by": produced_by,
         }
         return out

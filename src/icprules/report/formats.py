@@ -59,6 +59,10 @@ def text(report: Report, *, lang: str = "en", name: str | None = None,
         for path, value in report.normalized.items():
             shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
             lines.append(f"  {path}: {shown}")  # a list as JSON (YAML reads it too), never Python's repr
+    if report.withheld:
+        lines.append("")
+        lines.append(labels["withheld"])
+        lines.extend(f"  {path}" for path in report.withheld)
     return writable("\n".join(lines) + "\n")
 
 

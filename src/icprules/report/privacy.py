@@ -240,7 +240,17 @@ def mask_report(report: Report, masker: Masker) -> Report:
     """The report with every personal value masked."""
     if masker.empty:
         return report
-    return Report(*(mask_part(name, getattr(report, name), masker) for name in PARTS))
+    parts = {name: mask_part(name, getattr(report, name), masker) for name in PARTS}
+    parts["withheld"] = (*report.withheld, *withheld(report.normalized, masker))
+    return Report(**parts)
+
+
+def withheld(canonical: Mapping[str, Any], masker: Masker) -> tuple[str, ...]:
+    """The paths of the canonical forms that hold a personal value: a masked report leaves them out
+    (see :func:`mask_part`) and says so, rather than lose them without a word."""
+    if masker.empty:
+        return ()
+    return tuple(path for path, value in canonical.items() if masker.value(value) != value)
 
 
 #: The parts of a report that may hold a personal value (the others come from data and dates alone).

@@ -42,6 +42,9 @@ def report_schema() -> dict[str, Any]:
             "deadlines": {"type": "array", "items": {"$ref": "#/$defs/deadline"}},
             "normalized": {"type": "object", "description": "canonical form by field path / 规范形式",
                            "additionalProperties": True},
+            "withheld": {"type": "array", "items": {"type": "string"}, "description": (
+                "field paths whose canonical form this report leaves out because it holds a personal value "
+                "(reveal_personal shows it) / 因含个人信息而未列出规范形式的字段")},
             "produced_by": {
                 "type": "object", "description": "what produced the report / 生成报告的版本与规则、数据",
                 "properties": {

@@ -397,6 +397,13 @@ function showFindings() {
     holder.querySelector(":scope > .notes")?.append(
       el("li", { class: "note canonical", "data-canonical": path }, el("span", { text: `${t("canonical")}: ${shown}` }), use));
   }
+  // A canonical form the (masked) report leaves out because it holds a personal value: say there is one.
+  for (const path of report.withheld || []) {
+    const holder = holderOf(path);
+    if (!holder || holder.dataset.path !== path) continue;
+    holder.querySelector(":scope > .notes")?.append(
+      el("li", { class: "note canonical", "data-withheld": path }, el("span", { text: t("withheld") })));
+  }
 }
 
 function showMaterials() {
