@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import icprules
 from icprules.primitives.identity import as_date, validity_end
 
 _DAYS = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31))
@@ -52,3 +54,23 @@ def test_what_is_not_a_day_is_not_read_as_one(text: str) -> None:
 def test_a_submission_day_is_not_a_period() -> None:
     assert as_date("2016.05.01-2036.05.01") is None
     assert as_date("long_term") is None
+
+
+def test_how_long_term_is_written_is_data(tmp_path: Path) -> None:
+    """长期, 长期有效 and Long-term come from fields.constants.long_term: a data overlay that adds a
+    spelling makes it read as long_term in the rules and in the canonical forms, with no code change."""
+    from conftest import TODAY, base, run
+
+    doc = base("website")
+    doc["entity"]["principal"]["id"]["valid_until"] = "永久有效"
+    assert run(doc).by_rule("person.id-valid-until-format")  # not a spelling of the shipped data
+    shipped = (Path(__file__).parents[1] / "data" / "fields.yaml").read_text(encoding="utf-8")
+    assert "aliases: [长期有效]" in shipped
+    (tmp_path / "fields.yaml").write_text(shipped.replace("aliases: [长期有效]", "aliases: [长期有效, 永久有效]"),
+                                          encoding="utf-8")
+    rules = icprules.load_rules(data=[str(tmp_path)])
+    report = run(doc, rules=rules, today=TODAY)
+    assert not report.by_rule("person.id-valid-until-format")
+    assert report.normalized["entity.principal.id.valid_until"] == "long_term"
+    doc["entity"]["principal"]["id"]["valid_until"] = "2016.05.01-永久有效"  # the card's period, its end so written
+    assert not run(doc, rules=rules).by_rule("person.id-valid-until-format")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
@@ -13,6 +14,9 @@ from ..context import Env
 from ..identifiers import ric, uscc
 from ..registry import check, transform, why
 from .text import spelling_key
+
+if TYPE_CHECKING:
+    from ..data import DataStore
 
 _REASONS = {InvalidLength: "wrong_length", InvalidFormat: "bad_characters", InvalidChecksum: "bad_checksum",
             InvalidComponent: "bad_birth_date"}
@@ -135,29 +139,50 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
-#: long_term as people write it: the code, the card's 长期, 长期有效 ("valid long-term"), and the form's
-#: English label (Long-term, long term), compared without case and with spaces and dashes as "_".
-_LONG_TERM = {"long_term", "长期", "长期有效"}
+#: long_term is the code. How people write it (the card's 长期, 长期有效 "valid long-term", the form's
+#: English label Long-term) is data: fields.constants.long_term, its labels and aliases, given to the
+#: primitives that read a validity when a rule is compiled (see _with_long_term).
+_CODE_ONLY = frozenset({"long_term"})
 
 
-def _long_term(text: str) -> bool:
-    return spelling_key(text) in _LONG_TERM
+def long_term_spellings(data: DataStore) -> frozenset[str]:
+    """long_term and the labels and aliases of ``fields.constants.long_term``, as spelling keys."""
+    try:
+        entry = data.resolve("fields.constants.long_term")
+    except KeyError:  # a data overlay without it: the code alone
+        return _CODE_ONLY
+    words = [entry.get("zh"), entry.get("en"), *(entry.get("aliases") or ())] if isinstance(entry, dict) else []
+    return _CODE_ONLY | {spelling_key(w) for w in words if isinstance(w, str) and w.strip()}
 
 
-def validity_end(value: Any) -> dt.date | str | None:
+def _with_long_term(params: dict[str, Any], data: DataStore) -> dict[str, Any]:
+    return {**params, "long_term": long_term_spellings(data)}
+
+
+@functools.cache
+def _shipped_spellings() -> frozenset[str]:
+    from ..data import builtin
+
+    return long_term_spellings(builtin())
+
+
+def validity_end(value: Any, long_term: frozenset[str] | None = None) -> dt.date | str | None:
     """The last day a document is valid, or ``long_term``; None when the value is neither.
 
-    Reads a date, ``long_term`` as people write it (长期, 长期有效, Long-term), and the period as the ID card
-    prints it, whose end it takes.
+    Reads a date, ``long_term`` as people write it (``long_term``: the spelling keys of its ways of
+    writing, see :func:`long_term_spellings`; by default the shipped data's), and the period as the ID
+    card prints it, whose end it takes.
     """
+    if long_term is None:
+        long_term = _shipped_spellings()
     if isinstance(value, str):
         text = half_width(value).strip()
-        if _long_term(text):
+        if spelling_key(text) in long_term:
             return "long_term"
         period = _PERIOD.fullmatch(text)
         if period and as_date(period.group(1)) is not None:
             text = period.group(2).strip()
-            if _long_term(text):
+            if spelling_key(text) in long_term:
                 return "long_term"
     else:
         text = value
@@ -167,11 +192,12 @@ def validity_end(value: Any) -> dt.date | str | None:
 @transform("validity_end", doc={"zh": "证件有效期的规范写法：YYYY-MM-DD 日期或 long_term"
                                       "（读取证件上印的“起始-截止”期限的截止日）",
                                 "en": "an ID validity in canonical form: a YYYY-MM-DD date or long_term (the end of a "
-                                      "period printed as the card prints it)"})
-def _validity_end(value: Any, _params: Any) -> Any:
+                                      "period printed as the card prints it)"},
+           prepare=_with_long_term)
+def _validity_end(value: Any, params: Any) -> Any:
     if not isinstance(value, str):
         return value  # a date is its own canonical form
-    end = validity_end(value)
+    end = validity_end(value, params.get("long_term"))
     return value if end is None else end if isinstance(end, str) else end.isoformat()
 
 
@@ -204,9 +230,10 @@ def _date_canonical(value: Any, _params: Any) -> Any:
 
 
 @check("date_or_long_term", doc={"zh": "日期（YYYY-MM-DD，或证件上的写法如 2036.05.10）或 long_term（长期）",
-                                 "en": "a date (YYYY-MM-DD, or as the card prints it: 2036.05.10) or long_term"})
-def _date_or_long_term(value: Any, _params: Any, _env: Env) -> Any:
-    return validity_end(value) is not None
+                                 "en": "a date (YYYY-MM-DD, or as the card prints it: 2036.05.10) or long_term"},
+       prepare=_with_long_term)
+def _date_or_long_term(value: Any, params: Any, _env: Env) -> Any:
+    return validity_end(value, params.get("long_term")) is not None
 
 
 @check(
@@ -216,9 +243,10 @@ def _date_or_long_term(value: Any, _params: Any, _env: Env) -> Any:
                                           "description": "must still be valid this many days after today"}}},
     doc={"zh": "证件在检查日（加若干天）仍然有效；long_term 永远有效",
          "en": "the document is still valid on the check date (plus some days); long_term always is"},
+    prepare=_with_long_term,
 )
 def _valid_on(value: Any, params: Any, env: Env) -> Any:
-    day = validity_end(value)
+    day = validity_end(value, params.get("long_term"))
     if day is None or isinstance(day, str):
         return True  # long_term; unreadable dates are date_or_long_term's finding
     limit = env.today + dt.timedelta(days=int(params.get("days_after", 0)))
