@@ -175,6 +175,38 @@ def test_a_masked_value_is_never_offered_as_the_value_to_submit() -> None:
     assert run(doc, reveal_personal=True).withheld == ()
 
 
+def test_an_address_typed_with_a_chinese_input_method_is_given_half_width() -> None:
+    """zhangsan＠example.com.cn (the full-width ＠ of a Chinese input method) was 'not well formed'."""
+    from conftest import base, run
+
+    doc = base("website")
+    doc["entity"]["principal"]["email"] = " ｚｈａｎｇｓａｎ＠example．com.cn "
+    revealed = run(doc, reveal_personal=True)
+    assert not revealed.by_rule("person.email-format")
+    assert revealed.normalized["entity.principal.email"] == "zhangsan@example.com.cn"
+    assert run(doc).withheld == ("entity.principal.email",)  # personal: named, not shown
+
+
+def test_a_value_typed_full_width_is_masked_in_its_half_width_canonical_form_too() -> None:
+    """An ID number typed full-width (a Chinese input method) has its canonical form half-width: the
+    masked report showed that form, the whole ID number, as it is."""
+    from conftest import base, run
+
+    doc = base("website")
+    doc["entity"]["principal"]["id"]["number"] = "１１０１０５１９４９１２３１００２Ｘ"
+    doc["entity"]["principal"]["phone"] = "１３８ ００１３ ８０００"
+    doc["entity"]["principal"]["email"] = "ｚｈａｎｇｓａｎ＠example.com.cn"
+    masked = run(doc)
+    text = masked.to_json()
+    for value in ("11010519491231002X", "１１０１０５１９４９１２３１００２Ｘ", "13800138000", "１３８", "zhangsan@",
+                  "ｚｈａｎｇｓａｎ"):
+        assert value not in text, value
+    assert masked.withheld == ("entity.principal.email", "entity.principal.id.number", "entity.principal.phone")
+    assert "110105********002X" in text  # masked as the half-width number is
+    revealed = run(doc, reveal_personal=True)
+    assert revealed.normalized["entity.principal.id.number"] == "11010519491231002X"
+
+
 def test_a_canonical_form_left_out_is_named_in_every_output() -> None:
     """An APP written as one block (no "- ") with its person in it: its canonical form, the list of one,
     holds the person's ID and phone. The masked report left it out without a word."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..chars import half_width
 from ..context import Env
 from ..paths import MISSING
 from ..registry import check, transform
@@ -312,5 +313,6 @@ def email_valid_full(value: str) -> bool:
 def _email(value: Any, _params: Any, _env: Env) -> Any:
     if not isinstance(value, str) or len(value) > 320:
         return False
-    # Spaces around an address come with copying it; the canonical form is the address without them.
-    return email_valid(value.strip())
+    # Spaces around an address come with copying it, and a Chinese input method types ＠ and ．: the
+    # canonical form is the address without the spaces, half-width (the transform half_width).
+    return email_valid(half_width(value).strip())

@@ -60,6 +60,14 @@ def _strip(value: Any, _params: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+@transform("half_width", doc={"zh": "全角字母、数字和标点转为半角（如 ＠ 转为 @），并去除首尾空白",
+                              "en": "full-width letters, digits and punctuation half-width (＠ as @), outer white "
+                                    "space removed"})
+def _half_width(value: Any, _params: Any) -> Any:
+    # A Chinese input method types ＠ and ．in an e-mail address; they stand for @ and . (chars.half_width)
+    return half_width(value).strip() if isinstance(value, str) else value
+
+
 @transform("compact", doc={"zh": "去掉空格和横线，全角字符转为半角，并转为大写",
                            "en": "spaces and dashes removed, full-width characters half-width, upper case"})
 def _compact(value: Any, _params: Any) -> Any:

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import paths
+from ..chars import half_width
 from ..data import DataStore
 from ..errors import DocumentError
 from ..identifiers import ric
@@ -45,7 +46,8 @@ _PHONE_NOISE = re.compile(r"[\s\-()]")
 
 
 def _base(raw: str, kind: str) -> str:
-    """The spelling the mask is made from: national form for phones, compact for IDs."""
+    """The spelling the mask is made from: national form for phones, compact for IDs (half-width)."""
+    raw = half_width(raw)
     if kind == "email":
         return raw.strip()
     if kind == "phone":
@@ -54,8 +56,12 @@ def _base(raw: str, kind: str) -> str:
 
 
 def _spellings(raw: str, kind: str) -> set[str]:
-    compact = _SEPARATORS.sub("", raw)
-    out = {raw, raw.strip(), raw.strip().upper(), compact, compact.upper()}
+    # A value typed full-width (１１０１０５…, ＠) is also written half-width where the report gives its
+    # canonical form: both spellings are masked (the half-width one was shown as it is).
+    out: set[str] = set()
+    for text in {raw, half_width(raw)}:
+        compact = _SEPARATORS.sub("", text)
+        out |= {text, text.strip(), text.strip().upper(), compact, compact.upper()}
     if kind == "phone":
         for form in (national_phone(raw), normalise_phone(raw)):
             if form:
