@@ -251,6 +251,16 @@ def test_garbage_and_odd_inputs_are_clear_errors() -> None:
             assert exc.code.startswith("evidence_")
 
 
+def test_an_empty_upload_is_said_to_be_empty(tmp_path: Path) -> None:
+    """An upload that did not arrive (0 bytes) was "certificate: error parsing asn1 value: ShortData"."""
+    empty = tmp_path / "ledger.apk"
+    empty.write_bytes(b"")
+    for source, name in ((b"", "ledger.apk"), (empty, None), (b"", "dist.cer")):
+        with pytest.raises(EvidenceError) as caught:
+            app_evidence(source, name=name)
+        assert caught.value.code == "evidence_empty" and "empty (0 bytes)" in str(caught.value)
+
+
 def test_a_huge_package_is_read_in_parts_and_not_verified(tmp_path: Path) -> None:
     """A 3 GB sparse file that is a real signed APK: bounded time and memory, digests not recomputed."""
     good = apkbuild.apk()

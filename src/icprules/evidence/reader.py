@@ -142,6 +142,8 @@ def app_evidence(source: str | os.PathLike[str] | bytes, *, name: str | None = N
     label = name or (os.fspath(source) if not isinstance(source, (bytes, bytearray)) else "<bytes>")
     suffix = Path(label).suffix.lower()
     head = bytes(source[:8]) if isinstance(source, (bytes, bytearray)) else _head(source)
+    if not head:  # an upload that did not arrive: said as such, not as a certificate parser's complaint
+        raise EvidenceError("evidence_empty", "the file is empty (0 bytes): give the package or certificate itself")
     if head.startswith(b"PK"):
         with Archive(source, max_entries=limits.max_entries, max_bytes=limits.max_package_bytes) as archive:
             evidence = _package(archive, label, suffix, limits, store)
