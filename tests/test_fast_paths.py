@@ -189,3 +189,42 @@ def test_folding_ascii_text_is_the_unicode_fold(text: str) -> None:
     from icprules.primitives.text import _fold_unicode, fold
 
     assert fold(text) == _fold_unicode(text)
+
+
+_KEYS = st.sampled_from(["entity", "principal", "id", "type", "services", "0", ""])
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=12)
+
+
+@given(_JSONISH, st.lists(_KEYS | st.integers(min_value=0, max_value=3), max_size=5))
+@settings(max_examples=500)
+def test_a_compiled_field_read_is_paths_get(value: Any, segments: list[Any]) -> None:
+    """The condition language's walk along a path of keys (plain dicts without asking each step's type)
+    finds what paths.get finds, on any nesting, lists, nulls and keys that are not there."""
+    from icprules import paths
+    from icprules.language.compiler import _walker
+
+    path = tuple(segments)
+    assert _walker(path)(value) == paths.get(value, path) or (
+        _walker(path)(value) is paths.MISSING and paths.get(value, path) is paths.MISSING)
+
+
+def test_the_cjk_blocks_taken_without_their_names_are_all_cjk_ideographs() -> None:
+    """lookalike._is_cjk answers inside its blocks without unicodedata.name: every code point there must be
+    named CJK UNIFIED IDEOGRAPH (exhaustive, for this Python's Unicode), and outside them it asks the name."""
+    import unicodedata
+
+    from icprules.primitives import lookalike
+    from icprules.primitives.text import fold
+
+    assert [(low, high) for low, high in lookalike._CJK_BLOCKS] == [("\u4e00", "\u9fff"), ("\u3400", "\u4dbf")]
+    for low, high in lookalike._CJK_BLOCKS:
+        for code in range(ord(low), ord(high) + 1):
+            ch = chr(code)
+            assert lookalike.in_cjk_blocks(ch)
+            assert "CJK UNIFIED IDEOGRAPH" in unicodedata.name(ch, ""), hex(code)
+            assert fold(ch) == ch, hex(code)  # names.compact keeps such a character as it is
+    for ch in ("\U00020000", "\u3007", "a", "Ａ", "々", "\u2e80"):  # Extension B, 〇, Latin, 々, a radical
+        assert lookalike._is_cjk(ch) == ("CJK UNIFIED IDEOGRAPH" in unicodedata.name(ch, ""))

@@ -101,8 +101,19 @@ def _prototype(ch: str) -> str:
     return ch
 
 
+#: The two blocks (CJK Unified Ideographs and its Extension A) that hold nearly every Chinese character
+#: of a name: every code point in them is named CJK UNIFIED IDEOGRAPH-... (tests/test_fast_paths.py checks
+#: each one against unicodedata), so the name, built as a string per character, is asked only outside them.
+_CJK_BLOCKS = (("\u4e00", "\u9fff"), ("\u3400", "\u4dbf"))
+
+
+def in_cjk_blocks(ch: str) -> bool:
+    """Whether ``ch`` is in one of :data:`_CJK_BLOCKS` (so a CJK ideograph, told without its name)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
 def _is_cjk(ch: str) -> bool:
-    return "CJK UNIFIED IDEOGRAPH" in unicodedata.name(ch, "")
+    return in_cjk_blocks(ch) or "CJK UNIFIED IDEOGRAPH" in unicodedata.name(ch, "")
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..context import Env
 from ..paths import MISSING, expand, get, parse
 from ..registry import check, transform
-from .lookalike import skeleton
+from .lookalike import in_cjk_blocks, skeleton
 from .text import fold
 
 if TYPE_CHECKING:
@@ -47,7 +47,9 @@ def compact(text: str, variants: tuple[tuple[str, str], ...] = ()) -> tuple[str,
             continue
         start = pending or (prev.islower() and ch.isupper()) or (_is_latin(ch) and not _is_latin(prev)) \
             or (prev.isupper() and ch.isupper())
-        for piece in fold(ch) or ch:
+        # A CJK ideograph folds to itself (tests/test_fast_paths.py: every one of the blocks): most of a
+        # Chinese name, and fold's NFKC and case folding per character cost more than the rest of the loop.
+        for piece in ch if in_cjk_blocks(ch) else (fold(ch) or ch):
             out.append(piece)
             starts.append(start)
             start = False
