@@ -96,3 +96,39 @@ def test_a_one_value_list_of_a_name_is_given_as_the_list_of_its_code(website: di
     report = run(website)
     assert report.normalized == {"services[0].languages": ["en"]}  # not ["英文"], and no item of its own
     assert '  services[0].languages: ["en"]\n' in formats.text(report)  # JSON, not Python's ['en']
+
+
+def test_an_sdk_written_by_its_name_is_read_as_its_block(app: dict[str, Any]) -> None:
+    """sdks: [友盟统计] (or sdks: 友盟统计) refused the whole document ("expected a mapping"); the name is
+    the SDK's block (fields.text_as_block), and what the block lacks is a located finding."""
+    import yaml
+
+    import icprules
+    from conftest import EXAMPLES, TODAY
+
+    with_blocks = copy.deepcopy(app)
+    with_blocks["services"][0]["sdks"] = [{"name": "友盟统计", "provider": "友盟同欣（北京）科技有限公司"},
+                                          {"name": "极光推送"}]
+    app["services"][0]["sdks"] = [{"name": "友盟统计", "provider": "友盟同欣（北京）科技有限公司"}, "极光推送"]
+    text = yaml.safe_dump(app, allow_unicode=True, sort_keys=False)
+    before = copy.deepcopy(app)
+    report = icprules.check(icprules.DocumentText(text), base_dir=EXAMPLES, today=TODAY, reveal_personal=True)
+    assert app == before
+    assert report.findings == icprules.check(
+        icprules.DocumentText(yaml.safe_dump(with_blocks, allow_unicode=True, sort_keys=False)),
+        base_dir=EXAMPLES, today=TODAY, reveal_personal=True).findings
+    missing = report.by_rule("app.sdk-provider-required")
+    assert [f.path for f in missing] == ["services[0].sdks[1].provider"]
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "极光推送" in row)
+    assert missing[0].line == line  # where the name is written
+    assert report.normalized["services[0].sdks[1]"] == {"name": "极光推送"}
+    # one SDK by its name alone: a list of one, then its block
+    app["services"][0]["sdks"] = "极光推送"
+    alone = run(app, reveal_personal=True)
+    assert alone.normalized["services[0].sdks"] == [{"name": "极光推送"}]
+    assert [f.path for f in alone.by_rule("app.sdk-provider-required")] == ["services[0].sdks[0].provider"]
+    # a blank or a number is no name: still a located refusal
+    for junk in ("  ", 3):
+        app["services"][0]["sdks"] = [junk]
+        with pytest.raises(DocumentError, match=r"services\[0\]\.sdks\[0\]"):
+            run(app)

@@ -355,3 +355,23 @@ def test_a_service_written_as_a_block_and_a_yes_written_as_a_word_are_shown(brow
     assert isinstance(saved["services"], list) and saved["services"][0]["name"] == app["name"]
     assert saved["services"][0]["platforms"] == [app["platforms"]] and saved["services"][0]["offline"] is True
     assert page.errors == []
+
+
+def test_an_sdk_written_by_its_name_is_shown_as_its_block(browser: Any, server: str, tmp_path: Path) -> None:
+    """sdks: [..., 极光推送]: the checker reads the name as the SDK's block; the page takes that shape, shows
+    the name in the SDK's name field, and the provider's finding at its own field; it saves the block."""
+    document = yaml.safe_load((EXAMPLES / "app-application.yaml").read_text(encoding="utf-8"))
+    document["services"][0]["sdks"].append("极光推送")
+    named = tmp_path / "sdk.yaml"
+    named.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    page = _open(browser, server, height=1400)
+    page.after_check(lambda: page.page.set_input_files("#open-file", str(named)))
+    page.until("document.querySelector('[data-input=\"services[0].sdks[1].name\"]') !== null")
+    page.until("document.querySelector('#form [data-path=\"services[0].sdks[1].provider\"] > .notes > li') !== null")
+    assert page.page.input_value('[data-input="services[0].sdks[1].name"]') == "极光推送"
+    assert [n["rule"] for n in page.notes("services[0].sdks[1].provider")] == ["app.sdk-provider-required"]
+    with page.page.expect_download() as download:
+        page.page.click("#save-json")
+    saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert saved["services"][0]["sdks"][1] == {"name": "极光推送"}
+    assert page.errors == []

@@ -20,7 +20,7 @@ from .. import paths
 from ..data import DataStore, builtin
 from ..errors import DocumentError, Problem
 from ..safeio import read_bounded
-from .lists import one_as_list
+from .lists import one_as_list, text_as_block
 from .model import FORMAT_V1, Application
 from .vocabulary import read_codes
 from .yamlio import MAX_BYTES, MAX_DEPTH, MAX_VALUES, LoadError, Positions, decode, load_text
@@ -193,8 +193,10 @@ def from_data(data: Any, *, positions: Positions | None = None, base_dir: Path |
     store = store or builtin()
     data, lists = one_as_list(data, store)
     positions.as_lists_of_one(paths.parse(path) for path in lists)
+    # A text read as a block stays where it was written: a finding inside the block is at its line.
+    data, blocks = text_as_block(data, store)
     data, codes = read_codes(data, store)
-    read_as = _read_as(data, lists, codes)
+    read_as = _read_as(data, {**lists, **blocks}, codes)
     # A document without its format line is read as the one format there is; the rule
     # document.format-stated asks for the line, which is given as the canonical form. The rules see the
     # document as written, without it.

@@ -9,6 +9,11 @@ there is read as the list holding it, before the document is validated, and the 
 the field's canonical form. A text holding several values (``52.83.10.20, 52.83.10.21``) is not
 split: it is one value, and the field's own rule says what is wrong with it. The caller's data is
 not changed.
+
+Likewise a text where a block goes, in a list of blocks that a name identifies (``sdks: [友盟统计]``
+for ``sdks: [{name: 友盟统计}]``), is read as the block holding it under that name
+(``fields.text_as_block``: pattern -> key), so the block's other fields are asked for by their own
+located findings instead of the document being refused.
 """
 
 from __future__ import annotations
@@ -44,4 +49,26 @@ def one_as_list(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str,
             if changes:
                 data = paths.replaced(data, changes)
                 expanded = {}  # what was found is of the document before
+    return data, read_as
+
+
+def _text_blocks(store: DataStore) -> tuple[tuple[paths.Segments, str], ...]:
+    table = store.files.get("fields", {}).get("text_as_block") or {}
+    return tuple((paths.parse(p), key) for p, key in table.items() if isinstance(p, str) and isinstance(key, str))
+
+
+def text_as_block(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str, Any], dict[str, dict[str, Any]]]:
+    """The document with each text where a block goes (``fields.text_as_block``) read as the block
+    ``{key: text}``, and the block read at each such path (a formatted path). Run after
+    :func:`one_as_list`: a single text there is first a list of one."""
+    read_as: dict[str, dict[str, Any]] = {}
+    for segments, key in store.derived("fields.text_as_block", _text_blocks):
+        changes: list[tuple[paths.Segments, dict[str, Any]]] = []
+        for path, value in paths.expand(data, segments):
+            if value.__class__ is str and value.strip():
+                block = {key: value}
+                changes.append((path, block))
+                read_as[paths.format_path(path)] = block
+        if changes:
+            data = paths.replaced(data, changes)
     return data, read_as
