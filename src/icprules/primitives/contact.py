@@ -175,7 +175,11 @@ def normalise_phone(value: str, region: str = "CN") -> str | None:
 @check(
     "phone",
     params={"type": "object", "additionalProperties": False,
-            "properties": {"region": {"type": "string", "pattern": "^[A-Z]{2}$"},
+            "properties": {"region": {"type": "string", "pattern": "^[A-Z]{2}$",
+                                      "description": "the region the number must be of, and how a number "
+                                                     "without its country code is read (default CN)"},
+                           "any_region": {"type": "boolean", "description": "a valid number of any region "
+                                                                            "(+852 6123 4567) will do"},
                            "kinds": {"type": "array", "items": {"enum": sorted(_KIND_TYPES)}, "minItems": 1}}},
     doc={"zh": "电话号码有效，且属于指定地区和类型（手机或固定电话）",
          "en": "a valid phone number of the given region and kinds (mobile or fixed line)"},
@@ -185,8 +189,10 @@ def _phone(value: Any, params: Any, _env: Env) -> Any:
     if not isinstance(value, str):
         return False
     facts = phone_facts(value, region)
-    if facts is None or not facts.valid or facts.region != region:
+    if facts is None or not facts.valid:
         return False
+    if facts.region != region and not params.get("any_region"):
+        return False, {"region": facts.region or ""}
     kinds = params.get("kinds")
     if kinds:
         allowed = frozenset().union(*(_kind_codes(k) for k in kinds))
