@@ -125,3 +125,21 @@ def test_each_province_s_division_is_stdnum_s_province() -> None:
     for row in builtin().files["provinces"]["provinces"]:
         assert row["division"] == row["gb2260"] + "0000"
         assert table.info(row["division"])[0] == (row["gb2260"], {"province": row["name_zh"]}), row
+
+
+def test_an_individual_business_files_as_an_enterprise_with_its_licence() -> None:
+    """个体工商户 (a business licence whose credit code starts 92) was 'not a known nature': MIIT files it
+    under 企业, the nature of the 营业执照（个人或企业） certificate type (WeChat queryIcpCertificateTypes)."""
+    from stdnum.cn import uscc as stdnum_uscc
+
+    from conftest import base, run
+
+    code = "92110105MA01C3UX2"
+    doc = base("website")
+    doc["entity"].update(nature="个体工商户", name="北京市朝阳区示例餐饮店")
+    doc["entity"]["certificate"]["number"] = code + stdnum_uscc.calc_check_digit(code)
+    doc["account"]["company_name"] = "北京市朝阳区示例餐饮店"
+    doc["services"][0]["name"] = "示例餐饮店官网"
+    report = run(doc)
+    assert [f.rule for f in report.findings if f.severity != "info"] == []
+    assert report.normalized == {"entity.nature": "enterprise"}
