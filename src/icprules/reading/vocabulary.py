@@ -28,9 +28,10 @@ from ..primitives.text import spelling_key
 
 #: One field read by name: where it is, its codes, each spelling's code (None where two entries share it),
 #: the service types it is read for (None: every one), the value read for each code that is not the
-#: code itself (a yes-or-no field reads 是 as true), and how a spelling is compared.
+#: code itself (a yes-or-no field reads 是 as true), how a spelling is compared, and the words people add
+#: after a name (新闻类 for 新闻), tried when the spelling itself names no entry.
 _Field = tuple[paths.Segments, frozenset[str], dict[str, str | None], frozenset[str] | None, dict[str, Any],
-               "re.Pattern[str]"]
+               "re.Pattern[str]", tuple[str, ...]]
 
 
 
@@ -77,12 +78,14 @@ def _fields(store: DataStore) -> tuple[_Field, ...]:
         for spec in specs if isinstance(specs, list) else [specs]:
             ref, services = (spec, None) if isinstance(spec, str) else (spec.get("table"), spec.get("services"))
             joiners = _joiners(None if isinstance(spec, str) else spec.get("joiners"))
+            suffixes = () if isinstance(spec, str) else tuple(
+                spelling_key(x, joiners) for x in spec.get("suffixes") or () if isinstance(x, str) and x.strip())
             table = _codes(store, ref)
             if table is not None:
                 values = {code: row["value"] for code, row in table.items()
                           if isinstance(row, Mapping) and "value" in row}
                 out.append((paths.parse(pattern), frozenset(table), _index(table, joiners),
-                            frozenset(services) if services is not None else None, values, joiners))
+                            frozenset(services) if services is not None else None, values, joiners, suffixes))
     return tuple(out)
 
 
@@ -113,13 +116,19 @@ def read_codes(data: Mapping[str, Any], store: DataStore) -> tuple[Mapping[str, 
     read_as: dict[str, Any] = {}
     changes: list[tuple[paths.Segments, Any]] = []
     expanded: dict[Any, list[tuple[paths.Segments, Any]]] = {}  # the fields share their first steps (services[*])
-    for segments, codes, index, services, values, joiners in store.derived("fields.read_by_name", _fields):
+    for segments, codes, index, services, values, joiners, suffixes in store.derived("fields.read_by_name", _fields):
         for path, value in paths.expand_once(expanded, data, segments):
             if value.__class__ is not str or value in codes:
                 continue
             if services is not None and _type_of_service(data, path, store) not in services:
                 continue
-            code = index.get(spelling_key(value, joiners))
+            key = spelling_key(value, joiners)
+            code = index.get(key)
+            for suffix in suffixes if code is None else ():
+                if key.endswith(suffix) and len(key) > len(suffix):
+                    code = index.get(key[:-len(suffix)].rstrip("_"))
+                    if code is not None:
+                        break
             if code is not None:
                 read = values.get(code, code)
                 changes.append((path, read))
