@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -23,6 +23,7 @@ from fastapi import FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.routing import Route
@@ -98,6 +99,24 @@ class _BodyLimit:
         await self.app(scope, bounded, send)
 
 
+class _Service(FastAPI):
+    """The application, whose hot path (POST /v1/check) skips the middleware and router it does not need.
+
+    Measured with bench/service.py: FastAPI's middleware (errors, body limits, telemetry, exceptions,
+    the exit stack) and router took a few percent of a request's CPU; the direct route keeps the
+    same limits and answers (create_app: check_direct)."""
+
+    check_direct: Callable[[Scope, Receive, Send], Awaitable[None]] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        direct = self.check_direct
+        if direct is not None and scope["type"] == "http" and scope["path"] == "/v1/check" \
+                and scope["method"] == "POST":
+            await direct(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def _too_large(detail: str, store: DataStore) -> JSONResponse:
     return problem(413, "too-large", detail, store=store)
 
@@ -122,7 +141,7 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
         yield
         checks.stop()
 
-    app = FastAPI(
+    app = _Service(
         title="icprules",
         version=str(ruleset.produced_by.get("icprules") or "unknown"),
         summary="China ICP Recordal (ICP备案) pre-checks: rules as data",
@@ -137,9 +156,20 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
     app.add_middleware(_BodyLimit, limit=max_request, store=store)
 
     # -- errors ---------------------------------------------------------------------------------
+    def error_answer(exc: Exception) -> JSONResponse:
+        """The answer to an error of a check: the handlers below and the direct /v1/check route share it."""
+        if isinstance(exc, DocumentError):
+            return problem(422, "invalid-document", str(exc), store=store, problems=exc.problems)
+        if isinstance(exc, _TooLarge):
+            return _too_large(exc.detail, store)
+        if isinstance(exc, IcpRulesError):
+            return problem(422, "refused", str(exc), store=store)
+        log.exception("unexpected error", exc_info=exc)
+        return problem(500, "internal", "the service failed on this request; it has been logged", store=store)
+
     @app.exception_handler(DocumentError)
     async def _document_error(_: Request, exc: DocumentError) -> JSONResponse:
-        return problem(422, "invalid-document", str(exc), store=store, problems=exc.problems)
+        return error_answer(exc)
 
     @app.exception_handler(record_number.RecordNumberError)
     async def _record_error(_: Request, exc: record_number.RecordNumberError) -> JSONResponse:
@@ -149,7 +179,7 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
 
     @app.exception_handler(_TooLarge)
     async def _large(_: Request, exc: _TooLarge) -> JSONResponse:
-        return _too_large(exc.detail, store)
+        return error_answer(exc)
 
     @app.exception_handler(_Unsupported)
     async def _unsupported(_: Request, exc: _Unsupported) -> JSONResponse:
@@ -167,12 +197,11 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
 
     @app.exception_handler(IcpRulesError)
     async def _refused(_: Request, exc: IcpRulesError) -> JSONResponse:
-        return problem(422, "refused", str(exc), store=store)
+        return error_answer(exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - a bug
-        log.exception("unexpected error")
-        return problem(500, "internal", "the service failed on this request; it has been logged", store=store)
+        return error_answer(exc)
 
     # -- reading a request ------------------------------------------------------------------------
     async def read_request(request: Request) -> tuple[DocumentText, dict[str, bytes]]:
@@ -336,7 +365,13 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
     async def check_fast(request: Request) -> Response:
         """/v1/check without FastAPI's parameter machinery (the route above documents it): the same
         parameters, read and validated here, the same answers. A check is the service's hot path."""
-        query = request.query_params
+        found = check_parameters(request.query_params)
+        if isinstance(found, Response):
+            return found
+        return await check(request, *found)  # type: ignore[arg-type]
+
+    def check_parameters(query: Any) -> tuple[dt.date | None, bool, str, str] | Response:
+        """/v1/check's query parameters, read and validated as FastAPI would, or the answer that refuses them."""
         problems = []
         today: dt.date | None = None
         if query.get("today"):
@@ -354,7 +389,45 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
             problems.append(Problem("Input should be 'zh' or 'en'", path="query.lang"))
         if problems:
             return problem(422, "invalid-parameter", "; ".join(map(str, problems)), store=store, problems=problems)
-        return await check(request, today, bool(reveal), fmt, lang)  # type: ignore[arg-type]
+        return today, bool(reveal), fmt, lang
+
+    async def check_direct(scope: Scope, receive: Receive, send: Send) -> None:
+        """POST /v1/check with a JSON or YAML body, answered without the application's middleware and
+        router: the same limits, parameters, check and answers (error_answer, check_parameters), for the
+        service's hot path. Anything else (multipart, another media type) goes the whole way."""
+        headers = dict(scope.get("headers") or [])
+        kind = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+        if not (kind in _TEXT_TYPES or kind.endswith("+json")):
+            await FastAPI.__call__(app, scope, receive, send)
+            return
+        response: Response
+        try:
+            length = headers.get(b"content-length")
+            if length is not None and (not length.isdigit() or int(length) > max_request):
+                raise _TooLarge(f"the request is larger than {max_request:,} bytes")
+            found = check_parameters(QueryParams(scope.get("query_string", b"")))
+            if isinstance(found, Response):
+                response = found
+            else:
+                raw = bytearray()
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return
+                    raw += message.get("body", b"")
+                    if len(raw) > max_document:
+                        raise _TooLarge(f"the document is larger than {max_document:,} bytes")
+                    if not message.get("more_body"):
+                        break
+                document = _text(bytes(raw), "the request body")
+                body = await run(answer, document, {}, *found)
+                response = Response(body, media_type="application/sarif+json" if found[2] == "sarif"
+                                    else "application/json")
+        except Exception as exc:  # every error is answered as the application answers it
+            response = error_answer(exc)
+        await response(scope, receive, send)
+
+    app.check_direct = check_direct
 
     app.router.routes.insert(0, Route("/v1/check", check_fast, methods=["POST"], include_in_schema=False))
 
