@@ -71,10 +71,13 @@ def test_an_app_category_with_its_levels_joined_otherwise_is_read_as_miit_writes
     assert {k: v for k, v in report.normalized.items() if "categories" in k} == {
         "services[0].categories[0]": "工具/记账", "services[0].categories[1]": "社交/即时通讯",
         "services[0].categories[2]": "生活服务/外卖"}
-    app["services"][0]["categories"] = ["记账", "工具 / 其它"]  # a level alone, or a name not on the list: as written
+    # the second level alone, where one category ends so, is that category (fields: last_level); one that
+    # many end with (其他), or a name not on the list, stays as written
+    app["services"][0]["categories"] = ["记账", "其他", "工具 / 其它"]
     report = run(app)
     assert {f.path for f in report.findings if f.rule == "app.category-form"} == {
-        "services[0].categories[0]", "services[0].categories[1]"}
+        "services[0].categories[1]", "services[0].categories[2]"}
+    assert report.normalized["services[0].categories[0]"] == "工具/记账"
 
 
 def test_the_principal_s_word_reads_by_the_labels_a_form_shows() -> None:

@@ -43,8 +43,18 @@ def _joiners(extra: Any) -> re.Pattern[str]:
     return re.compile(r"[\s_\-" + "".join(re.escape(c) for c in dict.fromkeys(extra)) + "]+")
 
 
-def _index(table: Mapping[str, Any], joiners: re.Pattern[str] = _JOINERS) -> dict[str, str | None]:
+def _index(table: Mapping[str, Any], joiners: re.Pattern[str] = _JOINERS,
+           last_level: str = "") -> dict[str, str | None]:
     index: dict[str, str | None] = {}
+    full: dict[str, str | None] = {}  # the spellings of whole names, which a last level never overrides
+    if last_level:
+        # A code of levels (工具/记账) is also named by its last level alone (记账) where no other code ends
+        # so (其他 ends many): the full spellings below take precedence over these.
+        for code in table:
+            name = code.rsplit(last_level, 1)[-1] if last_level in code else ""
+            if name.strip():
+                key = spelling_key(name, joiners)
+                index[key] = code if index.get(key, code) == code else None
     for code, row in table.items():
         names: list[Any] = [code]
         if isinstance(row, Mapping):
@@ -53,7 +63,8 @@ def _index(table: Mapping[str, Any], joiners: re.Pattern[str] = _JOINERS) -> dic
         for name in names:
             if isinstance(name, str) and name.strip():
                 key = spelling_key(name, joiners)
-                index[key] = code if index.get(key, code) == code else None
+                index[key] = code if full.get(key, code) == code else None
+                full[key] = code if full.get(key, code) == code else None
     return index
 
 
@@ -78,13 +89,15 @@ def _fields(store: DataStore) -> tuple[_Field, ...]:
         for spec in specs if isinstance(specs, list) else [specs]:
             ref, services = (spec, None) if isinstance(spec, str) else (spec.get("table"), spec.get("services"))
             joiners = _joiners(None if isinstance(spec, str) else spec.get("joiners"))
+            last_level = "" if isinstance(spec, str) or not isinstance(spec.get("last_level"), str) \
+                else spec["last_level"]
             suffixes = () if isinstance(spec, str) else tuple(
                 spelling_key(x, joiners) for x in spec.get("suffixes") or () if isinstance(x, str) and x.strip())
             table = _codes(store, ref)
             if table is not None:
                 values = {code: row["value"] for code, row in table.items()
                           if isinstance(row, Mapping) and "value" in row}
-                out.append((paths.parse(pattern), frozenset(table), _index(table, joiners),
+                out.append((paths.parse(pattern), frozenset(table), _index(table, joiners, last_level),
                             frozenset(services) if services is not None else None, values, joiners, suffixes))
     return tuple(out)
 
