@@ -193,7 +193,9 @@ def test_any_spelling_of_a_code_or_name_is_read_as_that_code(field: tuple[str, t
     if services is not None:  # read only in services of those types: in one of them, and in another
         other = next(t for t in builtin().files["service_types"]["service_types"] if t not in services)
         document["services"][0]["type"] = other
-        assert vocabulary.read_codes(document, builtin())[1] == {}
+        # not read by this table there (another table of that type may read it: 网络游戏 in an APP is the
+        # category 游戏/网络游戏, not the website field online_games)
+        assert vocabulary.read_codes(document, builtin())[1].get(path) != row.get("value", code)
         document["services"][0]["type"] = data.draw(st.sampled_from(services))
     out, read_as = vocabulary.read_codes(document, builtin())
     expected = {} if spelling == code else {path: row.get("value", code)}  # 是 is read as true

@@ -43,10 +43,18 @@ def _fold_unicode(text: str) -> str:
 JOINERS = re.compile(r"[\s_\-]+")
 
 
+#: Space between two Chinese characters: nothing in a Chinese name (安卓 系统 is 安卓系统).
+_SPACE_IN_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
 def spelling_key(text: str, joiners: re.Pattern[str] = JOINERS) -> str:
     """A spelling compared: NFKC, case-folded, spaces, dashes and underscores (and a field's own
-    ``joiners``) as one underscore (``Long-term`` and ``long term`` are ``long_term``)."""
-    return joiners.sub("_", fold(text))
+    ``joiners``) as one underscore (``Long-term`` and ``long term`` are ``long_term``), and no space
+    between two Chinese characters."""
+    folded = fold(text)
+    if not folded.isascii():
+        folded = _SPACE_IN_HAN.sub("", folded)
+    return joiners.sub("_", folded)
 
 
 @transform("fold", doc={"zh": "Unicode NFKC 规范化、忽略大小写、去除不可见字符和首尾空白",
