@@ -172,3 +172,24 @@ def test_the_quick_bounds_walk_agrees_with_the_one_that_locates(value: Any) -> N
         except DocumentError:
             located = False
         assert document._within_bounds(value) is located
+
+
+def test_an_unknown_field_says_what_it_may_have_meant() -> None:
+    """A field the input does not define was 'Is the name misspelt?' whatever it was: now it names the
+    field it is elsewhere, or the field beside it that it is close to."""
+    from conftest import TODAY, base, run
+
+    doc = base("website")
+    doc["operation"] = "change_info"
+    doc["record_number"] = "京ICP备05070872号"
+    doc["entity"]["record_number"] = "京ICP备05070872号"  # a field of the application, written under entity
+    doc["entity"]["certificate"]["adress"] = "北京市朝阳区"
+    doc["services"][0]["domian"] = ["example.cn"]
+    doc["services"][0]["colour"] = "blue"
+    found = {f.path: f.message for f in run(doc, today=TODAY).by_rule("document.unknown-field")}
+    assert 'That name is a field at "record_number"' in found["entity.record_number"]["en"]
+    assert "这个字段名属于“record_number”" in found["entity.record_number"]["zh"]
+    assert 'Did you mean "entity.certificate.address"?' in found["entity.certificate.adress"]["en"]
+    assert 'Did you mean "services[0].domains"?' in found["services[0].domian"]["en"]
+    assert "Is the name misspelt?" in found["services[0].colour"]["en"]
+    assert "是否拼错了字段名" in found["services[0].colour"]["zh"]
