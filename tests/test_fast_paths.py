@@ -216,14 +216,15 @@ def test_the_cjk_blocks_taken_without_their_names_are_all_cjk_ideographs() -> No
     named CJK UNIFIED IDEOGRAPH (exhaustive, for this Python's Unicode), and outside them it asks the name."""
     import unicodedata
 
+    from icprules import chars
     from icprules.primitives import lookalike
     from icprules.primitives.text import fold
 
-    assert [(low, high) for low, high in lookalike._CJK_BLOCKS] == [("\u4e00", "\u9fff"), ("\u3400", "\u4dbf")]
-    for low, high in lookalike._CJK_BLOCKS:
+    assert [(low, high) for low, high in chars.CJK_BLOCKS] == [("\u4e00", "\u9fff"), ("\u3400", "\u4dbf")]
+    for low, high in chars.CJK_BLOCKS:
         for code in range(ord(low), ord(high) + 1):
             ch = chr(code)
-            assert lookalike.in_cjk_blocks(ch)
+            assert chars.in_cjk_blocks(ch)
             assert "CJK UNIFIED IDEOGRAPH" in unicodedata.name(ch, ""), hex(code)
             assert fold(ch) == ch, hex(code)  # names.compact keeps such a character as it is
     for ch in ("\U00020000", "\u3007", "a", "Ａ", "々", "\u2e80"):  # Extension B, 〇, Latin, 々, a radical

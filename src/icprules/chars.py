@@ -27,6 +27,20 @@ def visible(text: str) -> str:
     return "".join(ch for ch in text if not is_invisible(ch))
 
 
+#: The two blocks (CJK Unified Ideographs and its Extension A) that hold nearly every Chinese character
+#: of a name: every code point in them is named CJK UNIFIED IDEOGRAPH-... (tests/test_fast_paths.py checks
+#: each one against unicodedata), so such a character is told without building its name.
+CJK_BLOCKS = (("\u4e00", "\u9fff"), ("\u3400", "\u4dbf"))
+(_LOW_1, _HIGH_1), (_LOW_2, _HIGH_2) = CJK_BLOCKS
+#: The same blocks as a regular expression's character class (without its brackets).
+CJK_CLASS = "".join(f"{low}-{high}" for low, high in CJK_BLOCKS)
+
+
+def in_cjk_blocks(ch: str) -> bool:
+    """Whether ``ch`` is in one of :data:`CJK_BLOCKS` (so a CJK ideograph, told without its name)."""
+    return _LOW_1 <= ch <= _HIGH_1 or _LOW_2 <= ch <= _HIGH_2
+
+
 #: The full-width forms of ASCII (U+FF01-FF5E) and the ideographic space: what a Chinese input method
 #: in full-width mode types for digits, letters, dashes and spaces.
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")

@@ -24,7 +24,7 @@ import unicodedata
 from functools import lru_cache
 from importlib.resources import files
 
-from ..chars import simplified, visible
+from ..chars import in_cjk_blocks, simplified, visible
 
 _RTL_OVERRIDE, _POP = "\u202e", "\u202c"
 #: Digit -> the letter the confusables pair it with, applied only inside Latin words.
@@ -99,17 +99,6 @@ def _prototype(ch: str) -> str:
                     nxt.append(target)
         frontier = nxt
     return ch
-
-
-#: The two blocks (CJK Unified Ideographs and its Extension A) that hold nearly every Chinese character
-#: of a name: every code point in them is named CJK UNIFIED IDEOGRAPH-... (tests/test_fast_paths.py checks
-#: each one against unicodedata), so the name, built as a string per character, is asked only outside them.
-_CJK_BLOCKS = (("\u4e00", "\u9fff"), ("\u3400", "\u4dbf"))
-
-
-def in_cjk_blocks(ch: str) -> bool:
-    """Whether ``ch`` is in one of :data:`_CJK_BLOCKS` (so a CJK ideograph, told without its name)."""
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
 def _is_cjk(ch: str) -> bool:

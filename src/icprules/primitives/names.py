@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..chars import in_cjk_blocks
 from ..context import Env
 from ..paths import MISSING, expand, get, parse
 from ..registry import check, transform
-from .lookalike import in_cjk_blocks, skeleton
+from .lookalike import skeleton
 from .text import fold
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ..chars import half_width
+from ..chars import CJK_CLASS, half_width
 from ..paths import MISSING
 from ..registry import transform
 
@@ -44,7 +44,7 @@ JOINERS = re.compile(r"[\s_\-]+")
 
 
 #: Space between two Chinese characters: nothing in a Chinese name (安卓 系统 is 安卓系统).
-_SPACE_IN_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+_SPACE_IN_HAN = re.compile(f"(?<=[{CJK_CLASS}])\\s+(?=[{CJK_CLASS}])")
 
 
 def spelling_key(text: str, joiners: re.Pattern[str] = JOINERS) -> str:

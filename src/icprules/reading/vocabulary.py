@@ -63,8 +63,7 @@ def _index(table: Mapping[str, Any], joiners: re.Pattern[str] = _JOINERS,
         for name in names:
             if isinstance(name, str) and name.strip():
                 key = spelling_key(name, joiners)
-                index[key] = code if full.get(key, code) == code else None
-                full[key] = code if full.get(key, code) == code else None
+                full[key] = index[key] = code if full.get(key, code) == code else None
     return index
 
 

@@ -59,6 +59,30 @@ RuleId = Annotated[str, Path(description="A rule id (see /v1/rules)", max_length
 Number = Annotated[str, Query(description="A record number as written (京ICP备04000001号-1)", max_length=200)]
 
 
+def _media_kind(content_type: str) -> str:
+    """The media type of a Content-Type header, without its parameters, in lower case."""
+    return content_type.split(";")[0].strip().lower()
+
+
+def _is_document_kind(kind: str) -> bool:
+    """A body that is the document itself (JSON or YAML), not a form of parts."""
+    return kind in _TEXT_TYPES or kind.endswith("+json")
+
+
+def _length_refused(length: bytes | None, limit: int) -> bool:
+    """A Content-Length that is not a number, or says more than the limit."""
+    return length is not None and (not length.isdigit() or int(length) > limit)
+
+
+def _larger(what: str, limit: int) -> str:
+    """What a 413 says: the request or the document is over its limit (one wording, whichever route)."""
+    return f"the {what} is larger than {limit:,} bytes"
+
+
+def _report_media_type(fmt: str) -> str:
+    return "application/sarif+json" if fmt == "sarif" else "application/json"
+
+
 class _TooLarge(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -82,8 +106,8 @@ class _BodyLimit:
             await self.app(scope, receive, send)
             return
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
-            await _too_large(f"the request is larger than {self.limit:,} bytes", self.store)(scope, receive, send)
+        if _length_refused(length, self.limit):
+            await _too_large(_larger("request", self.limit), self.store)(scope, receive, send)
             return
         seen = 0
 
@@ -93,7 +117,7 @@ class _BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise _TooLarge(f"the request is larger than {self.limit:,} bytes")
+                    raise _TooLarge(_larger("request", self.limit))
             return message
 
         await self.app(scope, bounded, send)
@@ -205,15 +229,15 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
 
     # -- reading a request ------------------------------------------------------------------------
     async def read_request(request: Request) -> tuple[DocumentText, dict[str, bytes]]:
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        kind = _media_kind(request.headers.get("content-type", ""))
         if kind == "multipart/form-data":
             return await _read_multipart(request)
-        if kind in _TEXT_TYPES or kind.endswith("+json"):
+        if _is_document_kind(kind):
             raw = bytearray()
             async for chunk in request.stream():
                 raw += chunk
                 if len(raw) > max_document:
-                    raise _TooLarge(f"the document is larger than {max_document:,} bytes")
+                    raise _TooLarge(_larger("document", max_document))
             return _text(bytes(raw), "the request body"), {}
         raise _Unsupported(f"{kind or 'no content type'}: send the document as application/json, "
                            "application/yaml, or multipart/form-data with a 'document' part and the attachments")
@@ -255,7 +279,7 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
 
     def _text(raw: bytes, where: str) -> DocumentText:
         if len(raw) > max_document:
-            raise _TooLarge(f"the document is larger than {max_document:,} bytes")
+            raise _TooLarge(_larger("document", max_document))
         try:
             return DocumentText(decode(raw, where))
         except LoadError as exc:
@@ -311,7 +335,7 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
             max_length=200)] = None) -> Response:
         from ..evidence import EvidenceError, app_evidence
 
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        kind = _media_kind(request.headers.get("content-type", ""))
         if kind == "multipart/form-data":
             form = await request.form(max_files=1, max_fields=1, max_part_size=max_request)
             try:
@@ -348,7 +372,7 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
                     lang: Lang = "en") -> Response:
         document, files = await read_request(request)
         body = await run(answer, document, files, today, reveal_personal, format, lang)
-        return Response(body, media_type="application/sarif+json" if format == "sarif" else "application/json")
+        return Response(body, media_type=_report_media_type(format))
 
     def answer(document: DocumentText, files: dict[str, bytes], today: dt.date | None, reveal: bool,
                fmt: str, lang: str) -> bytes:
@@ -396,15 +420,13 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
         router: the same limits, parameters, check and answers (error_answer, check_parameters), for the
         service's hot path. Anything else (multipart, another media type) goes the whole way."""
         headers = dict(scope.get("headers") or [])
-        kind = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
-        if not (kind in _TEXT_TYPES or kind.endswith("+json")):
+        if not _is_document_kind(_media_kind(headers.get(b"content-type", b"").decode("latin-1"))):
             await FastAPI.__call__(app, scope, receive, send)
             return
         response: Response
         try:
-            length = headers.get(b"content-length")
-            if length is not None and (not length.isdigit() or int(length) > max_request):
-                raise _TooLarge(f"the request is larger than {max_request:,} bytes")
+            if _length_refused(headers.get(b"content-length"), max_request):
+                raise _TooLarge(_larger("request", max_request))
             found = check_parameters(QueryParams(scope.get("query_string", b"")))
             if isinstance(found, Response):
                 response = found
@@ -416,13 +438,12 @@ def create_app(rules: RuleSet | None = None) -> FastAPI:
                         return
                     raw += message.get("body", b"")
                     if len(raw) > max_document:
-                        raise _TooLarge(f"the document is larger than {max_document:,} bytes")
+                        raise _TooLarge(_larger("document", max_document))
                     if not message.get("more_body"):
                         break
                 document = _text(bytes(raw), "the request body")
                 body = await run(answer, document, {}, *found)
-                response = Response(body, media_type="application/sarif+json" if found[2] == "sarif"
-                                    else "application/json")
+                response = Response(body, media_type=_report_media_type(found[2]))
         except Exception as exc:  # every error is answered as the application answers it
             response = error_answer(exc)
         await response(scope, receive, send)
