@@ -357,7 +357,8 @@ def test_a_service_written_as_a_block_and_a_yes_written_as_a_word_are_shown(brow
     assert page.errors == []
 
 
-def test_an_sdk_written_by_its_name_is_shown_as_its_block(browser: Any, server: str, tmp_path: Path) -> None:
+def test_an_sdk_written_by_its_name_is_shown_as_its_block(browser: Any, server: str, tmp_path: Path,
+                                                          shots: Path) -> None:
     """sdks: [..., 极光推送]: the checker reads the name as the SDK's block; the page takes that shape, shows
     the name in the SDK's name field, and the provider's finding at its own field; it saves the block."""
     document = yaml.safe_load((EXAMPLES / "app-application.yaml").read_text(encoding="utf-8"))
@@ -370,6 +371,8 @@ def test_an_sdk_written_by_its_name_is_shown_as_its_block(browser: Any, server: 
     page.until("document.querySelector('#form [data-path=\"services[0].sdks[1].provider\"] > .notes > li') !== null")
     assert page.page.input_value('[data-input="services[0].sdks[1].name"]') == "极光推送"
     assert [n["rule"] for n in page.notes("services[0].sdks[1].provider")] == ["app.sdk-provider-required"]
+    page.page.locator('#form [data-path="services[0].sdks[1].provider"]').scroll_into_view_if_needed()
+    page.page.screenshot(path=str(shots / "page-sdk-by-name.png"))
     with page.page.expect_download() as download:
         page.page.click("#save-json")
     saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
